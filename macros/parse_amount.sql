@@ -1,0 +1,8 @@
+{#- Text -> decimal amount. Thousands separators, spaces and currency symbols
+    are removed ("1,200.50", "$ 1 200"); anything else that is no number is null. -#}
+{% macro parse_amount(column) -%}
+    {{ dbt.safe_cast(
+        "nullif(regexp_replace(trim(" ~ column ~ "), '[,\\s$€£]', '', 'g'), '')",
+        "decimal(18, 2)"
+    ) }}
+{%- endmacro %}

@@ -1,0 +1,5 @@
+{#- dbt's safe_cast is a plain cast on DuckDB, so one bad value fails the whole
+    model; try_cast returns null instead and the row is flagged or quarantined. -#}
+{% macro duckdb__safe_cast(field, type) -%}
+    try_cast({{ field }} as {{ type }})
+{%- endmacro %}

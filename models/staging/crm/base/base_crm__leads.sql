@@ -1,0 +1,165 @@
+-- Every raw lead row, typed and normalized, with its issues and where it ends.
+with
+
+source as (
+    select * from {{ source('crm', 'leads') }}
+),
+
+channel_mapping as (
+    select
+        raw_label,
+        channel,
+        channel_group
+    from {{ ref('channel_mapping') }}
+),
+
+status_synonyms as (
+    select
+        raw_status,
+        status
+    from {{ ref('status_synonyms') }}
+),
+
+country_names as (
+    select
+        country_name,
+        country_code
+    from {{ ref('country_names') }}
+),
+
+seniority_patterns as (
+    select
+        pattern,
+        seniority,
+        priority
+    from {{ ref('seniority_patterns') }}
+),
+
+parsed as (
+    select
+        {{ clean_key('lead_id') }} as lead_id,
+        {{ parse_timestamp('created_at') }} as created_at,
+        {{ parse_timestamp('updated_at') }} as updated_at_parsed,
+        nullif(trim(created_at), '') as created_at_text,
+        nullif(trim(updated_at), '') as updated_at_text,
+        lower(trim(email)) as email,
+        {{ clean_text('full_name') }} as full_name,
+        {{ clean_text('company_name') }} as company_name,
+        {{ clean_text('job_title') }} as job_title,
+        lower({{ clean_text('industry') }}) as industry,
+        {{ parse_amount('employee_count') }} as employee_count_parsed,
+        {{ clean_text('country') }} as country,
+        {{ clean_text('lead_source') }} as lead_source,
+        {{ clean_key('campaign_id') }} as campaign_id,
+        {{ clean_key('owner_id') }} as owner_id,
+        {{ dbt.safe_cast('trim(lead_score)', 'double') }} as lead_score_parsed,
+        {{ normalize_label('status') }} as status_label,
+        {{ clean_text('disqualification_reason') }} as disqualification_reason,
+        coalesce({{ parse_boolean('is_deleted') }}, false) as is_deleted,
+        _source_file,
+        {{ row_hash([
+            'lead_id', 'created_at', 'updated_at', 'email', 'full_name',
+            'company_name', 'job_title', 'industry', 'employee_count',
+            'country', 'lead_source', 'campaign_id', 'owner_id',
+            'lead_score', 'status', 'disqualification_reason', 'is_deleted',
+            '_source_file',
+        ]) }} as _row_hash
+    from source
+),
+
+job_titles_ranked as (
+    select
+        titles.job_title,
+        seniority_patterns.seniority,
+        row_number() over (
+            partition by titles.job_title
+            order by seniority_patterns.priority
+        ) as match_rank
+    from (select distinct job_title from parsed) as titles
+    inner join seniority_patterns
+        on regexp_matches(titles.job_title, seniority_patterns.pattern, 'i')
+),
+
+normalized as (
+    select
+        parsed.*,
+        coalesce(parsed.updated_at_parsed, parsed.created_at) as updated_at,
+        coalesce(
+            regexp_matches(
+                parsed.email, '^[^@\s]+@[^@\s]+\.[a-z]{2,}$'
+            ),
+            false
+        ) as is_valid_email,
+        coalesce(job_titles_ranked.seniority, 'unknown') as seniority,
+        case
+            when parsed.employee_count_parsed >= 0
+                then cast(parsed.employee_count_parsed as integer)
+        end as employee_count,
+        case
+            when length(parsed.country) = 2
+                then upper(parsed.country)
+            else country_names.country_code
+        end as country_code,
+        case
+            when parsed.lead_source is null then 'unknown'
+            else coalesce(channel_mapping.channel, 'other')
+        end as channel,
+        case
+            when parsed.lead_source is null then 'unknown'
+            else coalesce(channel_mapping.channel_group, 'other')
+        end as channel_group,
+        parsed.lead_source is not null
+        and channel_mapping.channel is null as is_unmapped_source,
+        case
+            when parsed.lead_score_parsed between 0 and 100
+                then parsed.lead_score_parsed
+        end as lead_score,
+        parsed.lead_score_parsed is not null
+        and not parsed.lead_score_parsed between 0 and 100
+            as has_invalid_score,
+        status_synonyms.status,
+        parsed.status_label is not null
+        and status_synonyms.status is null as has_unknown_status
+    from parsed
+    left join job_titles_ranked
+        on
+            parsed.job_title = job_titles_ranked.job_title
+            and job_titles_ranked.match_rank = 1
+    left join channel_mapping
+        on {{ normalize_label('parsed.lead_source') }}
+            = channel_mapping.raw_label
+    left join country_names
+        on lower(parsed.country) = country_names.country_name
+    left join status_synonyms
+        on parsed.status_label = status_synonyms.raw_status
+),
+
+checked as (
+    select
+        *,
+        {{ issue_list([
+            ('lead_id is null', 'null_key'),
+            ('(created_at is null and created_at_text is not null)'
+             ~ ' or (updated_at_parsed is null'
+             ~ ' and updated_at_text is not null)',
+             'unparseable_timestamp'),
+            ('created_at_text is null', 'missing_required_value'),
+            ('created_at > ' ~ future_cutoff()
+             ~ ' or updated_at_parsed > ' ~ future_cutoff(),
+             'future_timestamp'),
+        ]) }} as issues
+    from normalized
+),
+
+final as (
+    select
+        *,
+        nullif(split_part(issues, ',', 1), '') as primary_issue,
+        {{ row_outcome(
+            'lead_id',
+            'updated_at desc nulls last, created_at desc nulls last'
+        ) }} as _row_outcome
+    from checked
+)
+
+select * from final

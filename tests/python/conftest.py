@@ -1,0 +1,55 @@
+"""Shared fixtures: build a landing zone into a throw-away warehouse."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(PROJECT_DIR / "scripts"))
+REAL_DATA_DIR = PROJECT_DIR.parent / "shared" / "data" / "real"
+FUNNEL = str(Path(sys.executable).parent / "funnel")
+
+
+def run_funnel(
+    *args: str, landing_dir: Path | None = None, database: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess:
+    """Run the `funnel` command line as a user would; returns the finished process."""
+    full_env = dict(os.environ)
+    if landing_dir is not None:
+        full_env["FUNNEL_LANDING_DIR"] = str(landing_dir)
+    if database is not None:
+        full_env["FUNNEL_BUILD_DB"] = str(database)
+    full_env.update(env or {})
+    return subprocess.run(
+        [FUNNEL, *args], cwd=PROJECT_DIR, env=full_env, capture_output=True, text=True,
+        check=False,
+    )
+
+
+@pytest.fixture
+def build_warehouse(tmp_path: Path) -> Callable[..., tuple[subprocess.CompletedProcess, Path]]:
+    """Build a landing directory; returns (finished process, warehouse path)."""
+
+    def _build(landing_dir: Path, *extra: str, env: dict[str, str] | None = None):
+        database = tmp_path / "warehouse" / "funnel.duckdb"
+        proc = run_funnel("build", *extra, landing_dir=landing_dir, database=database, env=env)
+        return proc, database
+
+    return _build
+
+
+def query(database: Path, sql: str) -> list[tuple]:
+    """Rows of one query on a built warehouse, opened read-only."""
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
