@@ -1,24 +1,69 @@
 """The `funnel` command line.
 
-Exit codes: 0 ok, 1 data or test failure, 2 usage or environment error.
+Exit codes: 0 ok, 1 data or test failure, 2 usage or environment error,
+3 another refresh holds the lock (nothing was done; try again later).
 """
 
 from __future__ import annotations
 
-import os
+import functools
+import importlib.util
 import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
+import yaml
 
 from funnel import landing
+from funnel.publish import (
+    LockHeld,
+    PublishError,
+    build_db_from_env,
+    lock_path,
+    published_db_from_env,
+    refresh_lock,
+)
+from funnel.runlog import RunLog
 
-EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
-DEFAULT_BUILD_DB = "warehouse/build/funnel.duckdb"
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+
+LANDING_OPTION = click.option(
+    "--landing-dir", envvar="FUNNEL_LANDING_DIR", default=landing.DEFAULT_LANDING_DIR,
+    show_default=True, help="Folder with the raw exports (env FUNNEL_LANDING_DIR).",
+)
+EXPORT_OPTION = click.option(
+    "--export-dir", envvar="FUNNEL_EXPORT_DIR", default="exports", show_default=True,
+    help="Folder the marts are exported to, replaced whole (env FUNNEL_EXPORT_DIR).",
+)
+
+
+def _parse_vars(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Validate --vars here, so a typo is a usage error before any work starts."""
+    if value is None:
+        return None
+    try:
+        parsed = yaml.safe_load(value)
+    except yaml.YAMLError as exc:
+        raise click.BadParameter(f"{value!r} is not valid YAML/JSON ({exc})") from exc
+    if not isinstance(parsed, dict):
+        raise click.BadParameter(
+            f"{value!r} is not a mapping; write e.g. '{{\"as_of_date\": \"2025-06-30\"}}'"
+        )
+    return value
+
+
+VARS_OPTION = click.option(
+    "--vars", "dbt_vars", callback=_parse_vars, default=None,
+    help="dbt vars as a YAML/JSON mapping, e.g. '{\"as_of_date\": \"2025-06-30\"}'.",
+)
 
 
 def _build_db() -> Path:
-    return Path(os.environ.get("FUNNEL_BUILD_DB", DEFAULT_BUILD_DB)).resolve()
+    return build_db_from_env()
 
 
 def _preflight(landing_dir: Path, verbose: bool) -> landing.LandingReport:
@@ -31,59 +76,208 @@ def _preflight(landing_dir: Path, verbose: bool) -> landing.LandingReport:
     return report
 
 
-@click.group()
-def main() -> None:
-    """Lead-to-revenue funnel analytics on dbt + DuckDB."""
+class Ui:
+    """Where messages go.
+
+    People (build, demo, ...): results on stdout, warnings and errors on stderr.
+    Cron (refresh): stdout carries only the JSON line; errors go to stderr,
+    everything else only with --verbose. A spinner shows only on a terminal.
+    """
+
+    def __init__(self, verbose: bool, for_cron: bool = False, log: RunLog | None = None):
+        self.verbose = verbose
+        self.for_cron = for_cron
+        self.log = log
+
+    def info(self, message: str) -> None:
+        if not self.for_cron:
+            click.echo(message)
+        elif self.verbose:
+            click.echo(message, err=True)
+
+    def warn(self, message: str, notable: bool = False) -> None:
+        """Notable warnings (quarantined rows) show for people; all show with --verbose."""
+        if self.verbose or (notable and not self.for_cron):
+            click.echo(f"warning: {message}", err=True)
+
+    def error(self, message: str, prefix: str = "error: ") -> None:
+        click.echo(f"{prefix}{message}", err=True)
+        if self.log is not None:
+            self.log.errors.append(message)
+
+    def progress(self, label: str):
+        from rich.console import Console
+
+        console = Console(stderr=True)
+        if not console.is_terminal:
+            return nullcontext()
+        return console.status(label)
 
 
-@main.command()
-@click.option("--landing-dir", envvar="FUNNEL_LANDING_DIR", default=landing.DEFAULT_LANDING_DIR,
-              show_default=True, help="Folder with the raw exports (env FUNNEL_LANDING_DIR).")
-@click.option("--verbose", is_flag=True, help="Show warnings and row counts.")
-def check(landing_dir: str, verbose: bool) -> None:
-    """Check the landing zone: every required table and column is there."""
-    report = _preflight(landing.landing_dir_from_env(landing_dir), verbose)
-    if not report.ok:
-        sys.exit(EXIT_USAGE)
-    if verbose:
-        for name, table in report.tables.items():
-            click.echo(f"{name}: {table.rows} rows from {table.location or '(absent)'}")
-    click.echo(f"landing zone ok: {sum(t.rows for t in report.tables.values())} rows")
+@dataclass
+class Plan:
+    """What a build-like command does after dbt."""
+
+    landing_dir: Path
+    selector: str | None = None
+    dbt_vars: str | None = None
+    publish: bool = True
+    export_dir: Path | None = None  # None: no export
 
 
-@main.command()
-@click.option("--landing-dir", envvar="FUNNEL_LANDING_DIR", default=landing.DEFAULT_LANDING_DIR,
-              show_default=True, help="Folder with the raw exports (env FUNNEL_LANDING_DIR).")
-@click.option("--select", "selector", default=None, help="dbt selector (default: everything).")
-@click.option("--verbose", is_flag=True, help="Show dbt's own output.")
-def build(landing_dir: str, selector: str | None, verbose: bool) -> None:
-    """Check the landing zone, then dbt build (seeds, models, tests)."""
+class Stop(Exception):
+    """End the command with this exit code (the message was already shown)."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def _run_pipeline(plan: Plan, log: RunLog, ui: Ui) -> int:
+    """Preflight, dbt build, audit, then publish and export: the exit code."""
+    try:
+        _pipeline(plan, log, ui)
+    except Stop as stop:
+        return stop.code
+    except (PublishError, landing.LandingError) as exc:
+        ui.error(str(exc))
+        return EXIT_USAGE
+    except Exception as exc:
+        from funnel.export import ExportError
+
+        if isinstance(exc, ExportError):
+            ui.error(str(exc))
+            return EXIT_USAGE
+        traceback.print_exc()
+        ui.error(f"unexpected {type(exc).__name__}: {exc}; see the traceback above")
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _pipeline(plan: Plan, log: RunLog, ui: Ui) -> None:
+    import duckdb
+
+    from funnel import export, publish
+
+    build, published = _build_db(), published_db_from_env()
+    log.build_path, log.landing_dir, log.selector = str(build), str(plan.landing_dir), plan.selector
+    if plan.publish:
+        log.published_path = str(published)
+        publish.check_paths(build, published)  # a bad setting fails before a long build
+    if plan.export_dir is not None:
+        log.export_dir = str(plan.export_dir)
+
+    with log.step("preflight"), ui.progress("checking the landing zone"):
+        report = landing.check(plan.landing_dir)
+        log.landing_rows = {name: table.rows for name, table in report.tables.items()}
+        for warning in report.warnings:
+            ui.warn(warning)
+        for error in report.errors:
+            ui.error(error)
+        if not report.ok:
+            raise Stop(EXIT_USAGE)
+        # From here the build file changes: unfit to publish until a build passes again.
+        publish.write_audit_record(build, {"ok": False, "status": "incomplete build"})
+        try:
+            landing.register(build, report)
+        except duckdb.Error as exc:
+            ui.error(
+                f"cannot write the build warehouse {build} (FUNNEL_BUILD_DB): "
+                f"{_first_line(exc)}. Another process has it open: close it (BI tools "
+                f"should open the published copy {published}, read-only) and run again"
+            )
+            raise Stop(EXIT_USAGE) from None
+
+    result = _dbt_build(plan, log, ui, build)
+    ok = result.success and not result.failures
+    publish.write_audit_record(build, {
+        "ok": ok, "status": "passed" if ok else "failed",
+        "finished_at": log.record()["finished_at"], "selector": plan.selector,
+        "dbt_nodes": result.counts, "failing": [f["name"] for f in result.failures],
+    })
+    if not ok:
+        _explain_failure(result, build, published if plan.publish else None, ui)
+        raise Stop(EXIT_DATA)
+
+    if plan.publish:
+        with log.step("publish"), ui.progress(f"publishing {published}"):
+            size = publish.publish(build, published)
+        log.published = True
+        ui.info(f"published: {published} ({size / 1e6:.1f} MB)")
+    log.as_of = export.read_as_of_file(published if plan.publish else build)
+
+    if plan.export_dir is not None:
+        with log.step("export"), ui.progress(f"exporting the marts to {plan.export_dir}"):
+            record = export.export(published, plan.export_dir)
+        log.exported_tables = {name: t["rows"] for name, t in record["tables"].items()}
+        if not record["tables"]:
+            ui.warn("the warehouse has no models in the marts schema; the export is empty",
+                    notable=True)
+        ui.info(f"exported: {len(record['tables'])} marts to {plan.export_dir} (Parquet and CSV)")
+
+
+def _dbt_build(plan: Plan, log: RunLog, ui: Ui, build: Path):
     from funnel.dbt import run_dbt
 
-    report = _preflight(landing.landing_dir_from_env(landing_dir), verbose)
-    if not report.ok:
-        sys.exit(EXIT_USAGE)
-    database = _build_db()
-    landing.register(database, report)
-    args = ["build"] + (["--select", selector] if selector else [])
-    result = run_dbt(args, database=database, quiet=not verbose)
+    args = ["build"] + (["--select", plan.selector] if plan.selector else [])
+    with log.step("dbt"), ui.progress("dbt build"):
+        result = run_dbt(
+            args, database=build, quiet=not ui.verbose, dbt_vars=plan.dbt_vars,
+            log_to_stderr=ui.for_cron,
+        )
+    log.dbt_nodes = result.counts
+    log.failing_tests = [
+        {key: failure[key] for key in ("name", "status", "failures", "message", "relation")}
+        for failure in result.failing_tests
+    ]
     for failure in result.failures:
-        where = f" (failing rows: {failure['relation']})" if failure["relation"] else ""
-        click.echo(f"{failure['status']}: {failure['name']}: {failure['message']}{where}",
-                   err=True)
+        where = ""
+        if failure in result.failing_tests and failure["relation"]:
+            where = f" (failing rows: {failure['relation']} in {build})"
+        ui.error(f"{failure['status']}: {failure['name']}: {failure['message']}{where}", prefix="")
     if result.exception is not None:
-        click.echo(f"error: dbt could not run: {result.exception}", err=True)
-        sys.exit(EXIT_USAGE)
-    _report_quarantine(database)
-    summary = ", ".join(f"{n} {s}" for s, n in sorted(result.counts.items()))
+        ui.error(f"dbt could not run: {result.exception}")
+        raise Stop(EXIT_USAGE)
+    quarantined = _report_quarantine(build, ui)
+    log.quarantined_rows = quarantined
     if not result.counts:
-        click.echo("error: the selection matched nothing", err=True)
-        sys.exit(EXIT_USAGE)
-    click.echo(f"dbt build: {summary}")
-    sys.exit(EXIT_OK if result.success else EXIT_DATA)
+        what = f"--select {plan.selector!r}" if plan.selector else "the project"
+        ui.error(
+            f"the selection matched nothing: dbt ran no node for {what}. Check the selector "
+            "(`dbt ls --profiles-dir . --select ...` lists what it matches); nothing was "
+            "published"
+        )
+        raise Stop(EXIT_USAGE)
+    summary = ", ".join(f"{n} {s}" for s, n in sorted(result.counts.items()))
+    ui.info(f"dbt build: {summary}")
+    return result
 
 
-def _report_quarantine(database: Path) -> None:
+def _explain_failure(result, build: Path, published: Path | None, ui: Ui) -> None:
+    tests, others = len(result.failing_tests), len(result.failures) - len(result.failing_tests)
+    what = ", ".join(
+        part for part in (
+            f"{tests} test(s) failed" if tests else "",
+            f"{others} model(s)/seed(s) errored" if others else "",
+        ) if part
+    ) or "dbt reported a failure (see logs/dbt.log)"
+    kept = (
+        f"nothing was published: the published warehouse {published} is unchanged"
+        if published is not None else "nothing was published (--no-publish)"
+    )
+    where = (
+        f"; failing rows are stored in the test_failures schema of the build warehouse {build} "
+        "(relations above)" if tests else ""
+    )
+    ui.error(f"{what}; {kept}{where}. Fix the data or the models, then run again")
+
+
+def _report_quarantine(database: Path, ui: Ui | None = None) -> dict[str, int]:
     """One line per table and reason: how many rows were quarantined, where, which keys."""
     import duckdb
 
@@ -99,20 +293,279 @@ def _report_quarantine(database: Path) -> None:
     try:
         con = duckdb.connect(str(database), read_only=True)
     except duckdb.Error:
-        return
+        return {}
     try:
         rows = con.execute(sql).fetchall()
     except duckdb.Error:
         rows = []
     finally:
         con.close()
+    totals: dict[str, int] = {}
     for table, reason, count, files, keys in rows:
+        totals[table] = totals.get(table, 0) + count
         examples = ", ".join(keys.split(", ")[:5])
-        click.echo(
-            f"warning: {table}: {count} row(s) quarantined as {reason} "
-            f"(files: {files}; keys: {examples}); see audit.audit_quarantine",
-            err=True,
+        message = (
+            f"{table}: {count} row(s) quarantined as {reason} "
+            f"(files: {files}; keys: {examples}); see audit.audit_quarantine"
         )
+        if ui is None:
+            click.echo(f"warning: {message}", err=True)
+        else:
+            ui.warn(message, notable=True)
+    return totals
+
+
+@contextmanager
+def _locked(command: str, ui: Ui) -> Iterator[None]:
+    """Writers take turns; a second one is refused at once with exit code 3."""
+    try:
+        with refresh_lock(lock_path(published_db_from_env()), command):
+            yield
+    except LockHeld as exc:
+        ui.error(str(exc))
+        raise Stop(EXIT_LOCKED) from None
+
+
+def _exit(function):
+    """Turn the returned code, or a Stop, into the process exit code."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            code = function(*args, **kwargs)
+        except Stop as stop:
+            code = stop.code
+        sys.exit(code or EXIT_OK)
+
+    return wrapper
+
+
+@click.group()
+def main() -> None:
+    """Lead-to-revenue funnel analytics on dbt + DuckDB.
+
+    \b
+    Exit codes: 0 ok, 1 data or test failure, 2 usage or environment error,
+    3 another refresh holds the lock (nothing was done).
+    """
+
+
+@main.command()
+@LANDING_OPTION
+@click.option("--verbose", is_flag=True, help="Show warnings and row counts.")
+def check(landing_dir: str, verbose: bool) -> None:
+    """Check the landing zone: every required table and column is there."""
+    report = _preflight(landing.landing_dir_from_env(landing_dir), verbose)
+    if not report.ok:
+        sys.exit(EXIT_USAGE)
+    if verbose:
+        for name, table in report.tables.items():
+            click.echo(f"{name}: {table.rows} rows from {table.location or '(absent)'}")
+    click.echo(f"landing zone ok: {sum(t.rows for t in report.tables.values())} rows")
+
+
+@main.command()
+@LANDING_OPTION
+@click.option("--select", "selector", default=None, help="dbt selector (default: everything).")
+@VARS_OPTION
+@click.option("--no-publish", is_flag=True,
+              help="Build and test only; leave the published warehouse as it is.")
+@click.option("--verbose", is_flag=True, help="Show dbt's own output.")
+@_exit
+def build(
+    landing_dir: str, selector: str | None, dbt_vars: str | None, no_publish: bool,
+    verbose: bool,
+) -> int:
+    """Check the landing zone, dbt build (seeds, models, tests), publish if every test passes.
+
+    The build writes FUNNEL_BUILD_DB; only a build whose error-severity tests
+    all pass is copied atomically over FUNNEL_PUBLISHED_DB, the file readers use.
+    """
+    log = RunLog("build")
+    ui = Ui(verbose, log=log)
+    plan = Plan(landing.landing_dir_from_env(landing_dir), selector, dbt_vars,
+                publish=not no_publish)
+    with _locked("build", ui):
+        return _run_pipeline(plan, log, ui)
+
+
+@main.command(name="publish")
+@click.option("--force", is_flag=True, help="Publish even if the last build failed its tests.")
+@_exit
+def publish_command(force: bool) -> int:
+    """Publish the build warehouse: checkpoint, copy, atomic swap onto FUNNEL_PUBLISHED_DB."""
+    from funnel import publish
+
+    ui = Ui(verbose=False)
+    build, published = _build_db(), published_db_from_env()
+    try:
+        publish.check_paths(build, published)
+    except PublishError as exc:
+        ui.error(str(exc))
+        return EXIT_USAGE
+    with _locked("publish", ui):
+        record = publish.read_audit_record(build) if build.is_file() else {"ok": True}
+        if record is None:
+            ui.warn(f"{publish.audit_record_path(build)} is missing: no `funnel build` has "
+                    f"audited {build}; publishing it as it is", notable=True)
+        elif not record.get("ok") and not force:
+            failing = ", ".join(record.get("failing") or []) or record.get("status", "unknown")
+            ui.error(
+                f"the last build of {build} did not pass ({failing}); nothing was published "
+                f"and {published} is unchanged. Fix it and run `funnel build`, or pass --force"
+            )
+            return EXIT_DATA
+        try:
+            size = publish.publish(build, published)
+        except PublishError as exc:
+            ui.error(str(exc))
+            return EXIT_USAGE
+    click.echo(f"published: {build} -> {published} ({size / 1e6:.1f} MB)")
+    return EXIT_OK
+
+
+@main.command(name="export")
+@EXPORT_OPTION
+@_exit
+def export_command(export_dir: str) -> int:
+    """Export every mart of the published warehouse to Parquet and CSV (read-only)."""
+    from funnel import export
+
+    ui = Ui(verbose=False)
+    out, published = Path(export_dir).resolve(), published_db_from_env()
+    if not published.is_file():
+        ui.error(f"there is no published warehouse at {published} (FUNNEL_PUBLISHED_DB); run "
+                 "`funnel build` first")
+        return EXIT_USAGE
+    with _locked("export", ui):
+        try:
+            record = export.export(published, out)
+        except export.ExportError as exc:
+            ui.error(str(exc))
+            return EXIT_USAGE
+    if not record["tables"]:
+        ui.warn("the warehouse has no models in the marts schema; the export is empty",
+                notable=True)
+    click.echo(f"exported: {len(record['tables'])} marts to {out} (Parquet and CSV)")
+    return EXIT_OK
+
+
+@main.command()
+@LANDING_OPTION
+@click.option("--select", "selector", default=None, help="dbt selector (default: everything).")
+@VARS_OPTION
+@EXPORT_OPTION
+@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Append the JSON line to this file instead of printing it on stdout.")
+@click.option("--verbose", is_flag=True, help="Progress and dbt's output on stderr.")
+def refresh(
+    landing_dir: str, selector: str | None, dbt_vars: str | None, export_dir: str,
+    log_file: Path | None, verbose: bool,
+) -> None:
+    """The scheduled job: build, test, publish, export; one JSON log line per run.
+
+    Quiet by default (the JSON line on stdout, errors on stderr). Refused at
+    once with exit code 3 while another refresh (or build) holds the lock.
+    """
+    log = RunLog("refresh")
+    ui = Ui(verbose, for_cron=True, log=log)
+    plan = Plan(landing.landing_dir_from_env(landing_dir), selector, dbt_vars,
+                export_dir=Path(export_dir).resolve())
+    try:
+        with _locked("refresh", ui):
+            log.exit_code = _run_pipeline(plan, log, ui)
+    except Stop as stop:
+        log.exit_code = stop.code
+    if log_file is not None:
+        try:
+            log.append_to(log_file)
+        except OSError as exc:
+            ui.error(f"cannot append to --log-file {log_file} ({exc}); fix the path or its "
+                     "permissions. The log line follows on stdout")
+            log.exit_code = max(log.exit_code, EXIT_USAGE)
+            log_file = None
+    if log_file is None:
+        click.echo(log.line())
+    sys.exit(log.exit_code)
+
+
+@main.command()
+@click.option("--out", default=landing.DEFAULT_LANDING_DIR, show_default=True,
+              help="Where the demo landing files are written (replaced).")
+@click.option("--leads", default=50_000, show_default=True, type=int)
+@click.option("--seed", default=42, show_default=True, type=int)
+@EXPORT_OPTION
+@click.option("--force", is_flag=True, help="Overwrite --out even if it holds other files.")
+@click.option("--verbose", is_flag=True, help="Show dbt's own output.")
+@_exit
+def demo(out: str, leads: int, seed: int, export_dir: str, force: bool, verbose: bool) -> int:
+    """Generate demo data, build, publish, export and report; print where everything is."""
+    ui = Ui(verbose)
+    out_dir = Path(out).resolve()
+    marker = out_dir / ".funnel-demo"
+    generated = marker.exists() or (out_dir / "_generator.json").exists()  # funnel generate's
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not generated and not force:
+        ui.error(
+            f"{out_dir} holds files that `funnel demo` did not write (your own exports?) and "
+            "the demo would overwrite them; pass --out to another folder, or --force"
+        )
+        return EXIT_USAGE
+    if importlib.util.find_spec("funnel.generate") is None:
+        ui.error("scripts/funnel/generate.py is missing, so there is no demo data generator")
+        return EXIT_USAGE
+    from funnel import generate as generator
+
+    log = RunLog("demo")
+    plan = Plan(out_dir, export_dir=Path(export_dir).resolve())
+    with _locked("demo", ui):
+        with ui.progress(f"generating {leads} demo leads"):
+            generator.generate(out_dir, leads=leads, seed=seed)
+        marker.write_text("written by `funnel demo`; safe to delete\n")
+        ui.info(f"demo data: {leads} leads (seed {seed}) in {out_dir}")
+        code = _run_pipeline(plan, log, ui)
+        if code != EXIT_OK:
+            return code
+        report = _report(Path(log.published_path or ""), Path("report").resolve())
+    click.echo(f"warehouse: {log.published_path}  (open it read-only)")
+    click.echo(f"exports:   {plan.export_dir}")
+    click.echo(f"report:    {report or 'not built (scripts/funnel/report.py does not exist yet)'}")
+    return EXIT_OK
+
+
+def _report(warehouse: Path, out_dir: Path) -> Path | None:
+    """Hook for the report: runs funnel.report.render(warehouse, out_dir) when it exists."""
+    if importlib.util.find_spec("funnel.report") is None:
+        return None
+    from funnel import report
+
+    return report.render(warehouse, out_dir)
+
+
+@main.command()
+@click.option("--verbose", is_flag=True, help="Show dbt's own output.")
+@_exit
+def docs(verbose: bool) -> int:
+    """Generate the dbt docs as one static page: target/static_index.html."""
+    from funnel.dbt import TARGET_DIR, run_dbt
+
+    ui = Ui(verbose)
+    build = _build_db()
+    args = ["docs", "generate", "--static"]
+    if not build.is_file():
+        ui.warn(f"no build warehouse at {build} (FUNNEL_BUILD_DB): the docs will have no "
+                "column types or row counts; run `funnel build` first for a full catalog",
+                notable=True)
+        args.append("--empty-catalog")
+        build.parent.mkdir(parents=True, exist_ok=True)
+    with _locked("docs", ui), ui.progress("dbt docs generate"):
+        result = run_dbt(args, database=build, quiet=not verbose)
+    page = TARGET_DIR / "static_index.html"
+    if result.exception is not None or not result.success or not page.is_file():
+        ui.error(f"dbt docs generate failed ({result.exception or 'see logs/dbt.log'}); "
+                 f"{page} was not written")
+        return EXIT_USAGE
+    click.echo(f"docs: {page}")
+    return EXIT_OK
 
 
 @main.command()

@@ -27,6 +27,10 @@ def run_funnel(
         full_env["FUNNEL_LANDING_DIR"] = str(landing_dir)
     if database is not None:
         full_env["FUNNEL_BUILD_DB"] = str(database)
+        # Tests never publish into the repository's warehouse/ folder.
+        full_env.setdefault(
+            "FUNNEL_PUBLISHED_DB", str(database.parent / "published" / database.name)
+        )
     full_env.update(env or {})
     return subprocess.run(
         [FUNNEL, *args], cwd=PROJECT_DIR, env=full_env, capture_output=True, text=True,

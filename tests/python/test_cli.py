@@ -1,0 +1,329 @@
+"""The `funnel` command line: write-audit-publish, the refresh lock, exports, the JSON log.
+
+The tests share one throw-away copy of the project (its own target/, warehouse
+and exports, so nothing here touches the repository's), run through the copy's
+own `python -m funnel.cli`: with PYTHONPATH=<copy>/scripts, PROJECT_DIR is the
+copy. The copy carries an extra mart (so there is something to export whatever
+marts the project has) and, for one test, a singular test that always fails.
+One full refresh serves every test; the others select a few nodes to stay fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import PROJECT_DIR, query, run_funnel
+from funnel import landing
+
+PROBE_MART = "zz_cli_probe"
+COPY_IGNORE = shutil.ignore_patterns(
+    ".venv", ".git", "target", "warehouse", "data", "exports", "report", "logs",
+    ".pytest_cache", ".ruff_cache", "__pycache__", "*.egg-info",
+)
+
+
+@dataclass
+class Project:
+    root: Path
+    landing: Path
+    build_db: Path
+    published_db: Path
+    export_dir: Path
+    # set by the module fixture
+    first_refresh: subprocess.CompletedProcess | None = None
+    refreshed_at: float = 0.0
+    reader_seen: list[dict] | None = None
+    reader_stderr: str = ""
+
+    @property
+    def lock_file(self) -> Path:
+        return self.published_db.parent / ".refresh.lock"
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FUNNEL_")}
+        env.update(
+            PYTHONPATH=str(self.root / "scripts"),
+            FUNNEL_LANDING_DIR=str(self.landing),
+            FUNNEL_BUILD_DB=str(self.build_db),
+            FUNNEL_PUBLISHED_DB=str(self.published_db),
+            FUNNEL_EXPORT_DIR=str(self.export_dir),
+        )
+        return env
+
+    def command(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "funnel.cli", *args]
+
+    def run(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            self.command(*args), cwd=self.root, env=self.env(), capture_output=True,
+            text=True, check=False, timeout=300,
+        )
+
+    def start(self, *args: str) -> subprocess.Popen:
+        return subprocess.Popen(
+            self.command(*args), cwd=self.root, env=self.env(), stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True,
+        )
+
+
+def make_project(where: Path, extra_files: dict[str, str]) -> Project:
+    """A copy of the repository's project, plus ``extra_files`` (path -> text)."""
+    root = where / "project"
+    shutil.copytree(PROJECT_DIR, root, ignore=COPY_IGNORE)
+    for relative, text in extra_files.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text)
+    project = Project(
+        root=root,
+        landing=where / "raw",
+        build_db=where / "warehouse" / "build" / "funnel.duckdb",
+        published_db=where / "warehouse" / "funnel.duckdb",
+        export_dir=where / "exports",
+    )
+    write_landing(project.landing, leads=3)
+    return project
+
+
+def write_landing(landing_dir: Path, leads: int) -> None:
+    """Header-only files for every required table, and ``leads`` leads."""
+    landing_dir.mkdir(parents=True, exist_ok=True)
+    for spec in landing.load_specs().values():
+        if spec.required:
+            (landing_dir / f"{spec.name}.csv").write_text(",".join(spec.columns) + "\n")
+    rows = "".join(f"L{i},2025-01-{i:02d}\n" for i in range(1, leads + 1))
+    (landing_dir / "leads.csv").write_text("lead_id,created_at\n" + rows)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def log_line(proc: subprocess.CompletedProcess) -> dict:
+    """stdout of `funnel refresh` is exactly one JSON line."""
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 1, proc.stdout + proc.stderr
+    return json.loads(lines[0])
+
+
+READER = r"""
+import json, sys, time
+from pathlib import Path
+import duckdb
+
+path, stop, mart = sys.argv[1:4]
+con = duckdb.connect(path, read_only=True)
+print(json.dumps({"ready": True}), flush=True)
+while not Path(stop).exists():
+    try:
+        row = con.execute(
+            f"select (select count(*) from marts.{mart}), "
+            "(select count(*) from staging.stg_crm__leads)"
+        ).fetchall()[0]
+        print(json.dumps({"t": time.time(), "row": list(row)}), flush=True)
+    except Exception as exc:
+        print(json.dumps({"t": time.time(), "error": repr(exc)}), flush=True)
+    time.sleep(0.05)
+con.close()
+"""
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """A project copy with a probe mart, refreshed once (3 leads) while a reader holds
+    yesterday's published warehouse (1 lead) open: one full build serves every test."""
+    project = make_project(
+        tmp_path_factory.mktemp("cli"),
+        {f"models/marts/{PROBE_MART}.sql": "select lead_id from {{ ref('stg_crm__leads') }}\n"},
+    )
+    project.published_db.parent.mkdir(parents=True)
+    con = duckdb.connect(str(project.published_db))
+    con.execute("create schema marts; create schema staging")
+    con.execute(f"create table marts.{PROBE_MART} as select 'L0' as lead_id")
+    con.execute("create table staging.stg_crm__leads as select 'L0' as lead_id")
+    con.close()
+    stop = project.root / "stop-reader"
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(project.published_db), str(stop), PROBE_MART],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert json.loads(reader.stdout.readline()) == {"ready": True}
+        project.first_refresh = project.run("refresh")
+        project.refreshed_at = time.time()
+        time.sleep(0.5)  # the reader goes on reading the replaced file for a while
+    finally:
+        stop.touch()
+        out, err = reader.communicate(timeout=30)
+    project.reader_seen = [json.loads(line) for line in out.splitlines()]
+    project.reader_stderr = err
+    return project
+
+
+def test_refresh_builds_publishes_exports_and_logs_one_json_line(project: Project) -> None:
+    proc = project.first_refresh
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""  # quiet for cron: nothing but the JSON line
+    log = log_line(proc)
+    assert log["status"] == "ok" and log["exit_code"] == 0
+    assert set(log["duration_s"]) == {"total", "preflight", "dbt", "publish", "export"}
+    assert all(isinstance(v, float) for v in log["duration_s"].values())
+    assert log["landing_rows"]["leads"] == 3 and log["landing_rows"]["deals"] == 0
+    assert log["dbt_nodes"]["pass"] > 0 and log["dbt_nodes"]["success"] > 0
+    assert set(log["dbt_nodes"]) <= {"pass", "success", "warn"}
+    assert log["failing_tests"] == [] and log["errors"] == []
+    assert log["published"] is True and log["published_path"] == str(project.published_db)
+    assert log["exported_tables"][PROBE_MART] == 3
+    assert "as_of" in log and log["started_at"] <= log["finished_at"]
+    assert query(project.published_db, f"select count(*) from marts.{PROBE_MART}") == [(3,)]
+    # readers never need the build file; views of the copy resolve in the copy
+    assert query(project.published_db, "select count(*) from staging.stg_crm__leads") == [(3,)]
+
+
+def test_export_has_every_mart_of_the_manifest_with_matching_rows(project: Project) -> None:
+    manifest = json.loads((project.root / "target" / "manifest.json").read_text())
+    marts = {
+        node["alias"] for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["schema"] == "marts"
+    }
+    exported = json.loads((project.export_dir / "_manifest.json").read_text())
+    assert PROBE_MART in marts and set(exported["tables"]) == marts
+    for name, table in exported["tables"].items():
+        parquet = project.export_dir / table["parquet"]["path"]
+        csv = project.export_dir / table["csv"]["path"]
+        [(rows,)] = query(project.published_db, f'select count(*) from marts."{name}"')
+        assert table["rows"] == rows
+        con = duckdb.connect()
+        try:
+            assert con.execute(f"select count(*) from read_parquet('{parquet}')").fetchall() == [
+                (rows,)
+            ]
+            assert con.execute(f"select count(*) from read_csv('{csv}')").fetchall() == [(rows,)]
+        finally:
+            con.close()
+        assert table["parquet"]["sha256"] == sha256(parquet)
+        assert table["csv"]["sha256"] == sha256(csv)
+    # a standalone export replaces the folder whole, and leaves nothing beside it
+    proc = project.run("export")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in project.export_dir.parent.iterdir() if "exports" in p.name) == [
+        "exports"
+    ]
+
+
+def test_export_refuses_to_replace_a_folder_it_did_not_write(project: Project) -> None:
+    foreign = project.root / "my_documents"
+    foreign.mkdir()
+    (foreign / "thesis.docx").write_text("precious")
+    proc = project.run("export", "--export-dir", str(foreign))
+    assert proc.returncode == 2
+    assert str(foreign) in proc.stderr and "FUNNEL_EXPORT_DIR" in proc.stderr
+    assert (foreign / "thesis.docx").read_text() == "precious"
+
+
+def test_open_reader_keeps_reading_while_a_refresh_publishes(project: Project) -> None:
+    """A BI tool holding the published file neither blocks the refresh nor sees a mix."""
+    assert project.first_refresh.returncode == 0, project.first_refresh.stderr
+    seen = project.reader_seen
+    assert seen and not [s for s in seen if "error" in s], project.reader_stderr
+    # every read, before, during and after the swap, saw yesterday's whole warehouse
+    assert {tuple(s["row"]) for s in seen} == {(1, 1)}
+    assert max(s["t"] for s in seen) > project.refreshed_at
+    # a new connection sees today's
+    assert query(project.published_db, f"select count(*) from marts.{PROBE_MART}") == [(3,)]
+
+
+def test_overlapping_refresh_is_refused_with_exit_code_3(project: Project) -> None:
+    # a small selection keeps the first run short; it holds the lock all the same
+    first = project.start("refresh", "--select", PROBE_MART)
+    try:
+        deadline = time.time() + 60
+        while f"pid {first.pid}," not in (
+            project.lock_file.read_text() if project.lock_file.exists() else ""
+        ):
+            assert first.poll() is None and time.time() < deadline, "the first never locked"
+            time.sleep(0.02)
+        # both started while the first certainly holds the lock; both must end at once
+        second, build = project.start("refresh"), project.start("build")
+        second_out, second_err = second.communicate(timeout=60)
+        build_out, build_err = build.communicate(timeout=60)
+        assert first.poll() is None, "the first refresh ended before the others were refused"
+    finally:
+        out, err = first.communicate(timeout=300)
+    assert first.returncode == 0, err
+    assert json.loads(out)["status"] == "ok"
+    assert second.returncode == 3
+    assert "another refresh holds the lock" in second_err
+    assert str(project.lock_file) in second_err and f"pid {first.pid}" in second_err
+    refused = json.loads(second_out)
+    assert refused["status"] == "locked" and refused["exit_code"] == 3
+    assert refused["duration_s"]["dbt"] is None
+    assert build.returncode == 3 and "another refresh holds the lock" in build_err
+    assert build_out == ""
+
+
+def test_empty_selection_is_an_error_not_a_silent_success(project: Project) -> None:
+    published = sha256(project.published_db)
+    proc = project.run("refresh", "--select", "no_such_model")
+    assert proc.returncode == 2
+    assert "the selection matched nothing" in proc.stderr and "no_such_model" in proc.stderr
+    log = log_line(proc)
+    assert log["status"] == "error" and log["dbt_nodes"] == {} and log["published"] is False
+    assert sha256(project.published_db) == published
+
+
+def test_failing_test_leaves_the_published_file_byte_for_byte(project: Project) -> None:
+    """The mart is rebuilt in the build file, a test fails: readers' file stays as it was."""
+    always_fails = project.root / "tests" / "always_fails.sql"
+    published, exported = sha256(project.published_db), sha256(
+        project.export_dir / "_manifest.json"
+    )
+    always_fails.write_text("select 1 as x\n")
+    try:
+        proc = project.run("refresh", "--select", f"{PROBE_MART} always_fails")
+        manual = project.run("publish")
+    finally:
+        always_fails.unlink()
+    assert proc.returncode == 1, proc.stderr
+    assert sha256(project.published_db) == published
+    assert sha256(project.export_dir / "_manifest.json") == exported
+    log = log_line(proc)
+    assert log["status"] == "failed" and log["published"] is False
+    assert log["duration_s"]["publish"] is None and log["dbt_nodes"] == {"success": 1, "fail": 1}
+    [failure] = log["failing_tests"]
+    assert failure["name"] == "test.lead_funnel.always_fails" and failure["failures"] == 1
+    assert failure["relation"] == '"funnel"."test_failures"."always_fails"'
+    assert failure["relation"] in proc.stderr and str(project.build_db) in proc.stderr
+    assert "nothing was published" in proc.stderr and str(project.published_db) in proc.stderr
+    assert query(project.build_db, "select x from test_failures.always_fails") == [(1,)]
+    # publishing the failed build by hand is refused too
+    assert manual.returncode == 1 and "always_fails" in manual.stderr
+
+
+def test_publish_names_both_settings_when_file_names_differ(tmp_path: Path) -> None:
+    proc = run_funnel("publish", database=tmp_path / "build" / "funnel.duckdb",
+                      env={"FUNNEL_PUBLISHED_DB": str(tmp_path / "bi.duckdb")})
+    assert proc.returncode == 2
+    assert "FUNNEL_BUILD_DB" in proc.stderr and "FUNNEL_PUBLISHED_DB" in proc.stderr
+    assert str(tmp_path / "funnel.duckdb") in proc.stderr  # the suggested fix
+
+
+def test_vars_must_be_a_mapping(tmp_path: Path) -> None:
+    proc = run_funnel("build", "--vars", "[1, 2]", landing_dir=tmp_path)
+    assert proc.returncode == 2 and "--vars" in proc.stderr and "mapping" in proc.stderr
+
+
+def test_docs_writes_one_static_page(project: Project) -> None:
+    proc = project.run("docs")
+    assert proc.returncode == 0, proc.stderr
+    page = project.root / "target" / "static_index.html"
+    assert proc.stdout.strip() == f"docs: {page}" and page.stat().st_size > 0
