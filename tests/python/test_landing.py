@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from conftest import query, run_funnel
-
 from funnel import landing
 
 SPECS = landing.load_specs()
