@@ -224,7 +224,11 @@ def _pipeline(plan: Plan, log: RunLog, ui: Ui) -> None:
 def _dbt_build(plan: Plan, log: RunLog, ui: Ui, build: Path):
     from funnel.dbt import run_dbt
 
-    args = ["build"] + (["--select", plan.selector] if plan.selector else [])
+    # A partial build runs only the tests whose every parent is selected, so a
+    # cross-model test is not judged on models this run did not rebuild.
+    args = ["build"] + (
+        ["--select", plan.selector, "--indirect-selection", "cautious"] if plan.selector else []
+    )
     with log.step("dbt"), ui.progress("dbt build"):
         result = run_dbt(
             args, database=build, quiet=not ui.verbose, dbt_vars=plan.dbt_vars,
