@@ -1,0 +1,112 @@
+"""The MQL-quality marts on generated demo data find what the generator planted.
+
+30,000 leads, seed 42, built once for the module with ``run_funnel`` (the helper behind
+the function-scoped ``build_warehouse`` fixture, which would rebuild for every test):
+only the MQL marts and their parents, so their dbt tests (contracts, unit tests,
+reconciliations) run as part of the build; nothing is published. The truth is read from
+``funnel.generate.PLANTED`` and ``seeds/mql_criteria.csv``, never typed here.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT_DIR, query, run_funnel
+from funnel.generate import PLANTED, generate
+
+LEADS = 30_000
+SEED = 42
+MARTS = (
+    "mart_mql_quality", "mart_mql_criteria_lift", "mart_lead_score_calibration",
+    "mart_mql_threshold_whatif", "mart_mql_rule_proposal",
+)
+CRITERIA_SEED = PROJECT_DIR / "seeds" / "mql_criteria.csv"
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("mql_quality")
+    generate(root / "raw", leads=LEADS, seed=SEED)
+    database = root / "warehouse" / "funnel.duckdb"
+    proc = run_funnel(
+        "build", "--no-publish", "--select", " ".join(f"+{mart}" for mart in MARTS),
+        landing_dir=root / "raw", database=database,
+        env={
+            "FUNNEL_PUBLISHED_DB": str(root / "published" / "funnel.duckdb"),
+            # only tests whose every parent is built: not other marts' tests
+            "DBT_INDIRECT_SELECTION": "cautious",
+        },
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return database
+
+
+def seed_rows() -> dict[str, dict[str, str]]:
+    with CRITERIA_SEED.open(newline="") as handle:
+        return {row["criterion_name"]: row for row in csv.DictReader(handle)}
+
+
+def criterion_lift(database: Path, names: tuple[str, ...]) -> dict[str, tuple]:
+    """(leads, wins, lift, lift_ci_low, lift_ci_high, verdict) of each criterion's `met` row."""
+    rows = query(database, f"""
+        select criterion_name, leads, wins, lift, lift_ci_low, lift_ci_high, verdict
+        from marts.mart_mql_criteria_lift
+        where criterion_value = 'met'
+          and criterion_name in ({", ".join(f"'{name}'" for name in names)})
+    """)
+    return {row[0]: row[1:] for row in rows}
+
+
+def test_seed_has_the_planted_criteria_with_the_planted_thresholds() -> None:
+    rows = seed_rows()
+    planted = (*PLANTED.predictive_criteria, *PLANTED.vanity_criteria,
+               *PLANTED.weak_criteria)
+    missing = [name for name in planted if name not in rows]
+    assert not missing, f"seeds/mql_criteria.csv lacks planted criteria {missing}"
+    thresholds = {
+        "pricing_visits_2_plus": PLANTED.pricing_visits_threshold,
+        "email_opens_5_plus": PLANTED.email_opens_threshold,
+        "company_size_200_plus": PLANTED.company_size_threshold,
+    }
+    for name, threshold in thresholds.items():
+        assert (rows[name]["operator"], float(rows[name]["value"])) == ("gte", threshold), name
+
+
+def test_planted_predictive_criteria_are_predictive(warehouse: Path) -> None:
+    lifts = criterion_lift(warehouse, PLANTED.predictive_criteria)
+    assert set(lifts) == set(PLANTED.predictive_criteria), lifts
+    for name, (leads, wins, lift, low, high, verdict) in lifts.items():
+        assert verdict == "predictive", (name, leads, wins, lift, low, high, verdict)
+        assert low > 1, (name, lift, low, high)
+
+
+def test_planted_vanity_criteria_are_not_predictive(warehouse: Path) -> None:
+    lifts = criterion_lift(warehouse, PLANTED.vanity_criteria)
+    assert set(lifts) == set(PLANTED.vanity_criteria), lifts
+    for name, (leads, wins, lift, low, high, verdict) in lifts.items():
+        assert verdict != "predictive", (name, leads, wins, lift, low, high, verdict)
+        assert low <= 1, (name, lift, low, high)
+
+
+def test_proposed_rule_uses_the_planted_predictive_criteria_only(warehouse: Path) -> None:
+    in_rule = {row[0] for row in query(warehouse, """
+        select criterion_name from marts.mart_mql_criteria_lift where is_in_proposed_rule
+    """)}
+    assert set(PLANTED.predictive_criteria) <= in_rule, in_rule
+    assert not in_rule & set(PLANTED.vanity_criteria), in_rule
+
+
+def test_proposed_rule_beats_the_miscalibrated_lead_score(warehouse: Path) -> None:
+    rows = query(warehouse, """
+        select definition, auc, f1_score, evaluation_leads, evaluation_wins
+        from marts.mart_mql_rule_proposal
+    """)
+    by_definition = {row[0]: row[1:] for row in rows}
+    rule_auc, rule_f1, leads, wins = by_definition["proposed_rule"]
+    score_auc = by_definition["lead_score"][0]
+    current_f1 = by_definition["current_definition"][1]
+    assert leads > 0 and wins > 0, by_definition
+    assert score_auc < rule_auc, by_definition
+    assert current_f1 < rule_f1, by_definition
