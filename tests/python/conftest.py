@@ -50,6 +50,27 @@ def build_warehouse(tmp_path: Path) -> Callable[..., tuple[subprocess.CompletedP
     return _build
 
 
+DEMO_LEADS = 30_000
+DEMO_SEED = 42
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo data (30,000 leads, seed 42) fully built once per test session.
+
+    The mart tests only read it, so one build serves them all. Its landing
+    folder is the warehouse's grandparent's `raw/`.
+    """
+    from funnel.generate import generate
+
+    root = tmp_path_factory.mktemp("demo")
+    generate(root / "raw", leads=DEMO_LEADS, seed=DEMO_SEED)
+    database = root / "warehouse" / "funnel.duckdb"
+    proc = run_funnel("build", "--no-publish", landing_dir=root / "raw", database=database)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return database
+
+
 def query(database: Path, sql: str) -> list[tuple]:
     """Rows of one query on a built warehouse, opened read-only."""
     con = duckdb.connect(str(database), read_only=True)

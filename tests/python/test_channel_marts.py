@@ -11,11 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import query
-from funnel.generate import CAMPAIGNS, PLANTED, generate
+from conftest import DEMO_LEADS, DEMO_SEED, query
+from funnel.generate import CAMPAIGNS, PLANTED
 
-LEADS = 30_000
-SEED = 42
+LEADS = DEMO_LEADS
+SEED = DEMO_SEED
 
 CHANNEL_ALL_TIME = """
     select channel, leads, customers, lead_to_customer_rate,
@@ -25,15 +25,10 @@ CHANNEL_ALL_TIME = """
 """
 
 
-@pytest.fixture
-def warehouse(build_warehouse, tmp_path: Path) -> Path:
-    """The demo data built into a throw-away warehouse (own lock, nothing published)."""
-    landing = tmp_path / "raw"
-    generate(landing, leads=LEADS, seed=SEED)
-    env = {"FUNNEL_PUBLISHED_DB": str(tmp_path / "published" / "funnel.duckdb")}
-    proc, database = build_warehouse(landing, "--no-publish", env=env)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return database
+@pytest.fixture(scope="module")
+def warehouse(demo_warehouse: Path) -> Path:
+    """The session's demo build (conftest.demo_warehouse: LEADS leads, SEED)."""
+    return demo_warehouse
 
 
 def _channels(database: Path) -> dict[str, dict]:

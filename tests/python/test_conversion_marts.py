@@ -1,11 +1,9 @@
 """The conversion marts on generated demo data find what the generator planted.
 
-30,000 leads, seed 42, built once for the module: ``run_funnel`` (the helper behind the
-``build_warehouse`` fixture, which is function-scoped and would rebuild for every test)
-builds only the two marts and their parents, so the dbt tests of the marts (contracts,
-identities, reconciliation to fct_lead_funnel) run as part of the build. The build
-publishes nothing and takes its own refresh lock, never the shared warehouse's.
-Expected values come from ``PLANTED`` or are recomputed here, never typed.
+The demo data (conftest.demo_warehouse: 30,000 leads, seed 42) is built once per
+test session with every model and dbt test (contracts, unit tests, reconciliations),
+and shared read-only by the mart tests. Expected values come from ``PLANTED`` or
+are recomputed here, never typed.
 """
 
 from __future__ import annotations
@@ -15,31 +13,18 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import query, run_funnel
-from funnel.generate import PLANTED, generate
+from conftest import DEMO_LEADS, DEMO_SEED, query
+from funnel.generate import PLANTED
 
-LEADS = 30_000
-SEED = 42
+LEADS = DEMO_LEADS
+SEED = DEMO_SEED
 WINDOWS = (30, 90, 180)
-SELECTOR = "+mart_funnel_conversion +mart_funnel_leakage"
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("conversion_marts")
-    generate(root / "raw", leads=LEADS, seed=SEED)
-    database = root / "warehouse" / "funnel.duckdb"
-    proc = run_funnel(
-        "build", "--no-publish", "--select", SELECTOR,
-        landing_dir=root / "raw", database=database,
-        env={
-            "FUNNEL_PUBLISHED_DB": str(root / "published" / "funnel.duckdb"),
-            # only tests whose every parent is built: not other marts' tests
-            "DBT_INDIRECT_SELECTION": "cautious",
-        },
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return database
+def warehouse(demo_warehouse: Path) -> Path:
+    """The session's demo build (conftest.demo_warehouse: LEADS leads, SEED)."""
+    return demo_warehouse
 
 
 def is_mature(cohort_month: date, as_of: date, window_days: int) -> bool:

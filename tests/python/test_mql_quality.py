@@ -1,9 +1,8 @@
 """The MQL-quality marts on generated demo data find what the generator planted.
 
-30,000 leads, seed 42, built once for the module with ``run_funnel`` (the helper behind
-the function-scoped ``build_warehouse`` fixture, which would rebuild for every test):
-only the MQL marts and their parents, so their dbt tests (contracts, unit tests,
-reconciliations) run as part of the build; nothing is published. The truth is read from
+The demo data (conftest.demo_warehouse: 30,000 leads, seed 42) is built once per
+test session with every model and dbt test (contracts, unit tests, reconciliations),
+and shared read-only by the mart tests. The truth is read from
 ``funnel.generate.PLANTED`` and ``seeds/mql_criteria.csv``, never typed here.
 """
 
@@ -13,34 +12,18 @@ import csv
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_DIR, query, run_funnel
-from funnel.generate import PLANTED, generate
+from conftest import DEMO_LEADS, DEMO_SEED, PROJECT_DIR, query
+from funnel.generate import PLANTED
 
-LEADS = 30_000
-SEED = 42
-MARTS = (
-    "mart_mql_quality", "mart_mql_criteria_lift", "mart_lead_score_calibration",
-    "mart_mql_threshold_whatif", "mart_mql_rule_proposal",
-)
+LEADS = DEMO_LEADS
+SEED = DEMO_SEED
 CRITERIA_SEED = PROJECT_DIR / "seeds" / "mql_criteria.csv"
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("mql_quality")
-    generate(root / "raw", leads=LEADS, seed=SEED)
-    database = root / "warehouse" / "funnel.duckdb"
-    proc = run_funnel(
-        "build", "--no-publish", "--select", " ".join(f"+{mart}" for mart in MARTS),
-        landing_dir=root / "raw", database=database,
-        env={
-            "FUNNEL_PUBLISHED_DB": str(root / "published" / "funnel.duckdb"),
-            # only tests whose every parent is built: not other marts' tests
-            "DBT_INDIRECT_SELECTION": "cautious",
-        },
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return database
+def warehouse(demo_warehouse: Path) -> Path:
+    """The session's demo build (conftest.demo_warehouse: LEADS leads, SEED)."""
+    return demo_warehouse
 
 
 def seed_rows() -> dict[str, dict[str, str]]:
