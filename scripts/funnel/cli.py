@@ -542,7 +542,42 @@ def _report(warehouse: Path, out_dir: Path) -> Path | None:
         return None
     from funnel import report
 
-    return report.render(warehouse, out_dir)
+    try:
+        return report.render(warehouse, out_dir)
+    except report.ReportError as exc:
+        click.echo(f"warning: report not built: {exc}", err=True)
+        return None
+
+
+@main.command(name="report")
+@click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Warehouse to read, opened read-only [default: the published file, env "
+                   "FUNNEL_PUBLISHED_DB, else warehouse/funnel.duckdb].")
+@click.option("--out", default="report", show_default=True,
+              help="Folder the report (funnel_report.html) is written to.")
+@click.option("--verbose", is_flag=True, help="Show each section's takeaway and the timing.")
+@_exit
+def report_command(warehouse: Path | None, out: str, verbose: bool) -> int:
+    """Write one self-contained HTML report (works offline) from the marts."""
+    from funnel import report
+
+    ui = Ui(verbose)
+    source = (warehouse or published_db_from_env()).resolve()
+    try:
+        result = report.render_report(source, Path(out).resolve())
+    except report.ReportError as exc:
+        ui.error(str(exc))
+        return EXIT_USAGE
+    for section in result.sections:
+        if section.figure is None:
+            ui.warn(f"{section.title}: {section.unavailable}", notable=True)
+        elif verbose:
+            ui.info(f"{section.title}: {section.takeaway}")
+    if verbose:
+        ui.info(f"{result.charts} charts from {source} in {result.seconds:.1f}s, "
+                f"{result.path.stat().st_size / 1e6:.1f} MB")
+    click.echo(f"report: {result.path}")
+    return EXIT_OK
 
 
 @main.command()

@@ -120,19 +120,23 @@ import json, sys, time
 from pathlib import Path
 import duckdb
 
-path, stop, mart = sys.argv[1:4]
+path, stop, mart, log = sys.argv[1:5]
 con = duckdb.connect(path, read_only=True)
 print(json.dumps({"ready": True}), flush=True)
+# Observations go to a file: a pipe nobody drains would fill and stall the
+# reader during a slow refresh.
+out = open(log, "a")
 while not Path(stop).exists():
     try:
         row = con.execute(
             f"select (select count(*) from marts.{mart}), "
             "(select count(*) from staging.stg_crm__leads)"
         ).fetchall()[0]
-        print(json.dumps({"t": time.time(), "row": list(row)}), flush=True)
+        print(json.dumps({"t": time.time(), "row": list(row)}), file=out, flush=True)
     except Exception as exc:
-        print(json.dumps({"t": time.time(), "error": repr(exc)}), flush=True)
+        print(json.dumps({"t": time.time(), "error": repr(exc)}), file=out, flush=True)
     time.sleep(0.05)
+out.close()
 con.close()
 """
 
@@ -152,8 +156,10 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     con.execute("create table staging.stg_crm__leads as select 'L0' as lead_id")
     con.close()
     stop = project.root / "stop-reader"
+    log = project.root / "reader.jsonl"
     reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(project.published_db), str(stop), PROBE_MART],
+        [sys.executable, "-c", READER, str(project.published_db), str(stop), PROBE_MART,
+         str(log)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
@@ -163,8 +169,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
         time.sleep(0.5)  # the reader goes on reading the replaced file for a while
     finally:
         stop.touch()
-        out, err = reader.communicate(timeout=30)
-    project.reader_seen = [json.loads(line) for line in out.splitlines()]
+        _, err = reader.communicate(timeout=30)
+    project.reader_seen = [json.loads(line) for line in log.read_text().splitlines()]
     project.reader_stderr = err
     return project
 
