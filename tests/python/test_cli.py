@@ -185,7 +185,7 @@ def test_refresh_builds_publishes_exports_and_logs_one_json_line(project: Projec
     assert all(isinstance(v, float) for v in log["duration_s"].values())
     assert log["landing_rows"]["leads"] == 3 and log["landing_rows"]["deals"] == 0
     assert log["dbt_nodes"]["pass"] > 0 and log["dbt_nodes"]["success"] > 0
-    assert set(log["dbt_nodes"]) <= {"pass", "success", "warn"}
+    assert set(log["dbt_nodes"]) <= {"pass", "success", "warn", "no-op"}  # no-op: exposures
     assert log["failing_tests"] == [] and log["errors"] == []
     assert log["published"] is True and log["published_path"] == str(project.published_db)
     assert log["exported_tables"][PROBE_MART] == 3
