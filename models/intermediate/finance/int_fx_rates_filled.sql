@@ -18,39 +18,10 @@ fx_rates as (
     where rate_to_usd is not null
 ),
 
-digits as (
-    select 0 as digit
-    union all
-    select 1 as digit
-    union all
-    select 2 as digit
-    union all
-    select 3 as digit
-    union all
-    select 4 as digit
-    union all
-    select 5 as digit
-    union all
-    select 6 as digit
-    union all
-    select 7 as digit
-    union all
-    select 8 as digit
-    union all
-    select 9 as digit
-),
-
 -- 0 to 9999 months: far more than any seed range plus its padding.
 month_offsets as (
-    select
-        thousands.digit * 1000
-        + hundreds.digit * 100
-        + tens.digit * 10
-        + units.digit as month_offset
-    from digits as thousands
-    cross join digits as hundreds
-    cross join digits as tens
-    cross join digits as units
+    select n as month_offset
+    from ({{ integer_spine(4) }}) as numbers
 ),
 
 spine_bounds as (
