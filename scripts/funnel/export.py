@@ -5,13 +5,18 @@ The marts are the models dbt materializes in the ``marts`` schema, read from
 information_schema). Files are written with DuckDB's COPY into a new folder
 beside the export folder, then the folders are swapped: the old one is renamed
 away, the new one renamed into place, the old one deleted. A reader sees the
-complete old export or the complete new one, never a mix; between the two
-renames (microseconds) the folder is briefly absent. ``_manifest.json`` lists
-each table's rows and the sha256 of each file.
+complete old export or the complete new one, never a mix. On Linux the two
+folders are exchanged in one atomic step (renameat2 RENAME_EXCHANGE), so the
+export folder is never absent, even when the process is killed; elsewhere two
+renames leave it absent for microseconds, and an export killed between them
+is put back by the next export. ``_manifest.json`` lists each table's rows and
+the sha256 of each file.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import hashlib
 import json
 import os
@@ -24,6 +29,7 @@ import duckdb
 
 from funnel.dbt import MANIFEST, manifest_models
 from funnel.landing import quote_ident, quote_literal
+from funnel.reliability import fault_point
 
 DEFAULT_EXPORT_DIR = "exports"
 MARTS_SCHEMA = "marts"
@@ -45,6 +51,7 @@ def export(published: Path, export_dir: Path, manifest: Path = MANIFEST) -> dict
             f"there is no published warehouse at {published} (FUNNEL_PUBLISHED_DB); run "
             "`funnel build` (or `funnel publish` after `funnel build --no-publish`) first"
         )
+    _restore_interrupted_swap(export_dir)
     _check_replaceable(export_dir)
     con = _connect_read_only(published)
     try:
@@ -66,7 +73,10 @@ def export(published: Path, export_dir: Path, manifest: Path = MANIFEST) -> dict
                 shutil.rmtree(leftover, ignore_errors=True)
         tmp = export_dir.parent / f".{export_dir.name}.tmp-{uuid.uuid4().hex[:12]}"
         try:
-            tables = {name: _export_table(con, name, tmp) for name in names}
+            tables = {}
+            for name in names:
+                tables[name] = _export_table(con, name, tmp)
+                fault_point("export:after_first_table")
             record = {
                 "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "warehouse": str(published),
@@ -75,6 +85,7 @@ def export(published: Path, export_dir: Path, manifest: Path = MANIFEST) -> dict
                 "tables": tables,
             }
             (tmp / MANIFEST_NAME).write_text(json.dumps(record, indent=2, default=str) + "\n")
+            fault_point("export:before_swap")
             _swap_in(tmp, export_dir)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -152,6 +163,10 @@ def _export_table(con: duckdb.DuckDBPyConnection, name: str, out: Path) -> dict:
 
 
 def _swap_in(new: Path, export_dir: Path) -> None:
+    if export_dir.exists() and _exchange(new, export_dir):
+        fault_point("export:after_swap")  # ``new`` now holds the previous export
+        shutil.rmtree(new, ignore_errors=True)
+        return
     old = export_dir.parent / f".{export_dir.name}.old-{uuid.uuid4().hex[:12]}"
     if export_dir.exists():
         os.rename(export_dir, old)
@@ -161,7 +176,41 @@ def _swap_in(new: Path, export_dir: Path) -> None:
         if old.exists() and not export_dir.exists():
             os.rename(old, export_dir)
         raise
+    fault_point("export:after_swap")
     shutil.rmtree(old, ignore_errors=True)
+
+
+AT_FDCWD, RENAME_EXCHANGE = -100, 2
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two existing paths in one atomic step (Linux renameat2); False if unsupported."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # not Linux, or a C library without renameat2
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                          ctypes.c_uint]
+    done = renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second),
+                     RENAME_EXCHANGE)
+    if done == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EXDEV):
+        return False  # the file system cannot exchange: two renames instead
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def _restore_interrupted_swap(export_dir: Path) -> None:
+    """A swap by two renames killed between them leaves the previous export aside
+    (``.<name>.old-*``) and no export folder: put the previous one back. Callers
+    hold the refresh lock, so no other export is running."""
+    if export_dir.exists():
+        return
+    aside = sorted(export_dir.parent.glob(f".{export_dir.name}.old-*"),
+                   key=lambda path: path.stat().st_mtime)
+    if aside and (aside[-1] / MANIFEST_NAME).is_file():
+        os.rename(aside[-1], export_dir)
 
 
 def _sha256(path: Path) -> str:

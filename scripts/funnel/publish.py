@@ -28,6 +28,8 @@ from pathlib import Path
 
 import duckdb
 
+from funnel.reliability import fault_point
+
 DEFAULT_BUILD_DB = "warehouse/build/funnel.duckdb"
 DEFAULT_PUBLISHED_DB = "warehouse/funnel.duckdb"
 LOCK_NAME = ".refresh.lock"
@@ -143,6 +145,7 @@ def publish(build: Path, published: Path) -> int:
             "first"
         )
     _checkpoint(build, published)
+    fault_point("publish:after_checkpoint")
     published.parent.mkdir(parents=True, exist_ok=True)
     published_wal = published.with_name(published.name + ".wal")
     if published_wal.exists():
@@ -157,10 +160,12 @@ def publish(build: Path, published: Path) -> int:
     try:
         shutil.copyfile(build, tmp)
         _fsync(tmp)
+        fault_point("publish:before_replace")
         os.replace(tmp, published)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    fault_point("publish:after_replace")
     _fsync(published.parent)  # the rename itself survives a power cut
     return published.stat().st_size
 

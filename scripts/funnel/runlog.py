@@ -40,6 +40,7 @@ class RunLog:
     export_dir: str | None = None
     exported_tables: dict[str, int] | None = None
     as_of: str | None = None
+    freshness: dict | None = None  # landing freshness (refresh --freshness), None when off
     errors: list[str] = field(default_factory=list)
     _t0: float = field(default_factory=time.monotonic, repr=False)
 
@@ -70,6 +71,7 @@ class RunLog:
             "failing_tests": self.failing_tests,
             "quarantined_rows": self.quarantined_rows,
             "as_of": self.as_of,
+            "freshness": self.freshness,
             "build_path": self.build_path,
             "published": self.published,
             "published_path": self.published_path,

@@ -1,7 +1,7 @@
 -- One row: the as-of timestamp every age, "still open", "stalled" and
 -- maturity rule uses. var('as_of_date') when set, else the latest timestamp
 -- left in the staged data (future timestamps are quarantined before this).
-{%- set as_of = var('as_of_date', none) %}
+{%- set as_of = iso_timestamp_var('as_of_date') %}
 
 with
 
@@ -19,15 +19,20 @@ latest_timestamps as (
     select max(occurred_at) from {{ ref('stg_crm__activities') }}
 ),
 
+latest as (
+    select max(latest_at) as latest_at
+    from latest_timestamps
+),
+
 final as (
     select
         {% if as_of -%}
-            cast('{{ as_of | replace("'", "") }}' as {{ dbt.type_timestamp() }})
+            cast('{{ as_of }}' as {{ dbt.type_timestamp() }})
         {%- else -%}
-            max(latest_at)
+            latest_at
         {%- endif %} as as_of_at,
         {{ 'true' if as_of else 'false' }} as is_as_of_set
-    from latest_timestamps
+    from latest
 )
 
 select * from final

@@ -88,7 +88,11 @@ spend_by_campaign_month as (
         max(campaign_name) as campaign_name,
         max(program_type) as campaign_program_type,
         spend_month as period_month,
-        sum(amount_reporting) as spend_reporting,
+        -- summed as decimal: a parallel double sum differs in the last bits
+        -- from one build to the next, and marts must be reproducible
+        cast(
+            sum(cast(amount_reporting as decimal(38, 9))) as double
+        ) as spend_reporting,
         {{ dbt.bool_or('is_fx_rate_approximated') }}
             as has_approximated_fx_rate
     from spend
