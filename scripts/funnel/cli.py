@@ -41,8 +41,14 @@ EXPORT_OPTION = click.option(
 )
 
 
-def _parse_vars(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """Validate --vars here, so a typo is a usage error before any work starts."""
+def _parse_vars(ctx: click.Context, param: click.Parameter, value: str | None) -> dict | None:
+    """Validate --vars here, so a typo is a usage error before any work starts.
+
+    Every value is checked (funnel.reliability.validate_vars): no var can
+    change the SQL dbt runs. Returns the mapping dbt is given.
+    """
+    from funnel.reliability import plain_vars, validate_vars
+
     if value is None:
         return None
     try:
@@ -53,7 +59,10 @@ def _parse_vars(ctx: click.Context, param: click.Parameter, value: str | None) -
         raise click.BadParameter(
             f"{value!r} is not a mapping; write e.g. '{{\"as_of_date\": \"2025-06-30\"}}'"
         )
-    return value
+    problems = validate_vars(parsed)
+    if problems:
+        raise click.BadParameter("; ".join(problems))
+    return plain_vars(parsed)
 
 
 VARS_OPTION = click.option(
@@ -120,9 +129,10 @@ class Plan:
 
     landing_dir: Path
     selector: str | None = None
-    dbt_vars: str | None = None
+    dbt_vars: dict | None = None
     publish: bool = True
     export_dir: Path | None = None  # None: no export
+    freshness: str = "off"  # landing freshness: warn, error or off (funnel.reliability)
 
 
 class Stop(Exception):
@@ -192,6 +202,8 @@ def _pipeline(plan: Plan, log: RunLog, ui: Ui) -> None:
                 f"should open the published copy {published}, read-only) and run again"
             )
             raise Stop(EXIT_USAGE) from None
+        if plan.freshness != "off":
+            _check_freshness(plan, log, ui, build)
 
     result = _dbt_build(plan, log, ui, build)
     ok = result.success and not result.failures
@@ -219,6 +231,24 @@ def _pipeline(plan: Plan, log: RunLog, ui: Ui) -> None:
             ui.warn("the warehouse has no models in the marts schema; the export is empty",
                     notable=True)
         ui.info(f"exported: {len(record['tables'])} marts to {plan.export_dir} (Parquet and CSV)")
+
+
+def _check_freshness(plan: Plan, log: RunLog, ui: Ui, build: Path) -> None:
+    """dbt source freshness on the landing zone: warn, or (--freshness error) stop."""
+    from funnel.reliability import check_freshness, describe_stale
+
+    freshness = check_freshness(build, quiet=not ui.verbose, log_to_stderr=ui.for_cron)
+    log.freshness = {"mode": plan.freshness, **freshness}
+    stale = describe_stale(freshness)
+    if plan.freshness == "error" and freshness["status"] in ("error", "runtime error"):
+        for line in stale:
+            ui.error(f"stale landing zone: {line}")
+        ui.error("nothing was built or published (--freshness error); drop fresh exports "
+                 "into the landing zone, or run with --freshness warn")
+        raise Stop(EXIT_DATA)
+    for line in stale:
+        # stale data is worth a line in cron's mail, unlike other warnings
+        click.echo(f"warning: stale landing zone: {line}", err=True)
 
 
 def _dbt_build(plan: Plan, log: RunLog, ui: Ui, build: Path):
@@ -377,7 +407,7 @@ def check(landing_dir: str, verbose: bool) -> None:
 @click.option("--verbose", is_flag=True, help="Show dbt's own output.")
 @_exit
 def build(
-    landing_dir: str, selector: str | None, dbt_vars: str | None, no_publish: bool,
+    landing_dir: str, selector: str | None, dbt_vars: dict | None, no_publish: bool,
     verbose: bool,
 ) -> int:
     """Check the landing zone, dbt build (seeds, models, tests), publish if every test passes.
@@ -461,10 +491,14 @@ def export_command(export_dir: str) -> int:
 @EXPORT_OPTION
 @click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Append the JSON line to this file instead of printing it on stdout.")
+@click.option("--freshness", type=click.Choice(["warn", "error", "off"]), default="warn",
+              envvar="FUNNEL_FRESHNESS", show_default=True,
+              help="A stale landing zone (thresholds in _crm__sources.yml): warn on stderr, "
+                   "or stop with exit code 1 (error), or do not check (env FUNNEL_FRESHNESS).")
 @click.option("--verbose", is_flag=True, help="Progress and dbt's output on stderr.")
 def refresh(
-    landing_dir: str, selector: str | None, dbt_vars: str | None, export_dir: str,
-    log_file: Path | None, verbose: bool,
+    landing_dir: str, selector: str | None, dbt_vars: dict | None, export_dir: str,
+    log_file: Path | None, freshness: str, verbose: bool,
 ) -> None:
     """The scheduled job: build, test, publish, export; one JSON log line per run.
 
@@ -474,7 +508,7 @@ def refresh(
     log = RunLog("refresh")
     ui = Ui(verbose, for_cron=True, log=log)
     plan = Plan(landing.landing_dir_from_env(landing_dir), selector, dbt_vars,
-                export_dir=Path(export_dir).resolve())
+                export_dir=Path(export_dir).resolve(), freshness=freshness)
     try:
         with _locked("refresh", ui):
             log.exit_code = _run_pipeline(plan, log, ui)
@@ -620,6 +654,43 @@ def generate(out: str, leads: int, seed: int, dirty: bool, fmt: str) -> None:
     summary = generator.generate(Path(out), leads=leads, seed=seed, dirty=dirty, fmt=fmt)
     rows = summary.get("row_counts", {})
     click.echo(f"wrote {sum(rows.values())} rows in {len(rows)} tables to {out}")
+
+
+@main.command()
+@click.option("--sizes", default="100k,1m", show_default=True,
+              help="Lead counts to measure, e.g. 100k,1m,10m (10m takes long).")
+@click.option("--runs", default=3, show_default=True, type=click.IntRange(min=1),
+              help="Runs per size; the report shows medians.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv",
+              show_default=True, help="Landing file format the generator writes.")
+@click.option("--work-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where landing zones and warehouses go [default: $TMPDIR/funnel-bench]; "
+                   "a landing zone of the same size is reused.")
+@click.option("--label", default=None, help="What this run measures, kept in the JSON.")
+@click.option("--no-direct", is_flag=True, help="Skip the compiled-SQL run without dbt.")
+@_exit
+def bench(sizes: str, runs: int, fmt: str, work_dir: Path | None, label: str | None,
+          no_direct: bool) -> int:
+    """Time and measure the pipeline at several sizes: docs/BENCHMARKS.md, benchmarks.json.
+
+    Each step (preflight, build, publish, export, refresh after a 1% drop, and
+    the compiled SQL without dbt) runs as its own process; see funnel/bench.py.
+    """
+    from funnel import bench as benchmark
+
+    try:
+        record = benchmark.run(
+            benchmark.parse_sizes(sizes), runs, fmt, work_dir, benchmark.DEFAULT_MD,
+            benchmark.DEFAULT_JSON, label, direct=not no_direct,
+            command="funnel bench " + " ".join(sys.argv[2:]),
+            progress=lambda line: click.echo(line, err=True),
+        )
+    except benchmark.BenchError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return EXIT_DATA if "failed" in str(exc) else EXIT_USAGE
+    click.echo(benchmark.markdown(record))
+    click.echo(f"written: {benchmark.DEFAULT_MD} and {benchmark.DEFAULT_JSON}")
+    return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -11,8 +11,10 @@ from pathlib import Path
 
 from funnel.landing import PROJECT_DIR
 
-# dbt_project.yml: target-path "target" (relative to the project)
-TARGET_DIR = PROJECT_DIR / "target"
+# dbt_project.yml: target-path "target" (relative to the project); dbt's own
+# DBT_TARGET_PATH moves it, e.g. so that parallel runs (`funnel bench`) keep
+# their artifacts apart. Read once, at import: set it before the process starts.
+TARGET_DIR = PROJECT_DIR / (os.environ.get("DBT_TARGET_PATH") or "target")
 RUN_RESULTS = TARGET_DIR / "run_results.json"
 MANIFEST = TARGET_DIR / "manifest.json"
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
@@ -39,8 +41,8 @@ def run_dbt(
 ) -> DbtResult:
     """Run one dbt command in this process against the project.
 
-    The profile sets keep_open: false, so the DuckDB file is released when the
-    command returns and the file can be published or opened by another process.
+    The DuckDB file is released when the command returns (see release_duckdb),
+    so it can be published or opened by another process.
     ``log_to_stderr`` sends dbt's console output to stderr, so that stdout
     carries only the command's own result (the JSON line of ``funnel refresh``).
     dbtRunner is not re-entrant: one invocation at a time per process.
@@ -55,8 +57,11 @@ def run_dbt(
     # A run that stops before dbt writes its results must not be judged by the last one's.
     RUN_RESULTS.unlink(missing_ok=True)
     stream = sys.stderr if log_to_stderr else sys.stdout
-    with contextlib.redirect_stdout(stream):
-        result = dbtRunner().invoke([*flags, *args, *extra, *base])
+    try:
+        with contextlib.redirect_stdout(stream):
+            result = dbtRunner().invoke([*flags, *args, *extra, *base])
+    finally:
+        release_duckdb()
     failures: list[dict] = []
     counts: dict[str, int] = {}
     for node in _run_results():
@@ -78,6 +83,26 @@ def run_dbt(
         counts=counts,
         exception=result.exception,
     )
+
+
+def release_duckdb() -> None:
+    """Close the DuckDB database dbt kept open for the whole command.
+
+    The profile sets keep_open: true: one connection serves every node instead
+    of the file being closed (checkpointed) and reopened ~500 times per build,
+    which took half of a 100k-lead build. dbt leaves that connection open in
+    the process when the command returns; close it here so the file can be
+    published or opened read-only at once.
+    """
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:  # another adapter: nothing of ours to close
+        return
+    with DuckDBConnectionManager._LOCK:
+        environment = DuckDBConnectionManager._ENV
+        DuckDBConnectionManager._ENV = None
+    if environment is not None:
+        environment.close()
 
 
 def _run_results() -> list[dict]:

@@ -12,13 +12,26 @@ warehouse: every contract column as text (missing optional columns as nulls,
 extra columns dropped) plus ``_source_file``. A missing optional table becomes
 an empty view of the same columns, so the models build and the KPIs that need
 it are null.
+
+CSV files are read as RFC 4180 text (double quotes, doubled to escape; quoted
+fields may hold the delimiter and newlines), UTF-8 with or without a byte
+order mark, LF or CRLF line endings. The delimiter is taken from the header
+line (comma, semicolon, tab or pipe), never guessed from the rows, so a
+damaged row cannot change how the others are read. A row with fewer fields
+than the header is repaired: the missing trailing fields are empty (a
+warning names the lines). A row with more fields than the header, an
+unterminated quote or bytes that are not UTF-8 stop the run with an error
+naming the file and the lines: no row is ever dropped silently.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -39,6 +52,28 @@ class TableSpec:
     required_columns: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class CsvDialect:
+    """How one CSV file is read: delimiter, header names, whether short rows are padded."""
+
+    delimiter: str
+    columns: tuple[str, ...]
+    pad_short_rows: bool = False
+
+
+CSV_DELIMITERS = (",", ";", "\t", "|")
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+# DuckDB's names for the row errors store_rejects records
+SHORT_ROW = "MISSING COLUMNS"
+ROW_ERRORS = {
+    "TOO MANY COLUMNS": "more fields than the header",
+    "UNQUOTED VALUE": "a quote that is not closed, or text after a closing quote",
+    "INVALID ENCODING": "bytes that are not UTF-8",
+    "LINE SIZE OVER MAXIMUM": "a line longer than DuckDB's limit (2 MB)",
+}
+MAX_LINES_NAMED = 5
+
+
 @dataclass
 class TableFiles:
     spec: TableSpec
@@ -47,6 +82,8 @@ class TableFiles:
     # per file: actual header name for each contract column found
     headers: dict[Path, dict[str, str]] = field(default_factory=dict)
     rows: int = 0
+    # per CSV file: how to read it (delimiter; whether short rows are padded)
+    dialects: dict[Path, CsvDialect] = field(default_factory=dict)
 
 
 @dataclass
@@ -143,11 +180,27 @@ def _find(landing_dir: Path, table: str) -> tuple[Path | None, dict[str, list[Pa
     return None, {}, errors
 
 
-def _reader(fmt: str, files: list[Path] | str) -> str:
+def _reader(
+    fmt: str, files: list[Path] | str, dialect: CsvDialect | None = None, extra: str = ""
+) -> str:
     if isinstance(files, str):
         paths = quote_literal(files)
     else:
         paths = "[" + ", ".join(quote_literal(str(p)) for p in files) + "]"
+    if fmt == "csv" and dialect is not None:
+        # Nothing is guessed from the rows (DuckDB's sniffer gives up, or reads
+        # the file as one column, when a damaged row sits in its sample): the
+        # delimiter and the names come from the header line, every column is
+        # text. Padding short rows cannot run in parallel with quoted line
+        # breaks, so a padded file is read serially.
+        columns = ", ".join(f"{quote_literal(c)}: 'VARCHAR'" for c in dialect.columns)
+        padding = ", null_padding = true, parallel = false" if dialect.pad_short_rows else ""
+        return (
+            f"read_csv({paths}, header = true, auto_detect = false, "
+            f"columns = {{{columns}}}, delim = {quote_literal(dialect.delimiter)}, "
+            f"quote = '\"', escape = '\"', strict_mode = true, filename = true"
+            f"{padding}{extra})"
+        )
     if fmt == "csv":
         return (
             f"read_csv({paths}, header = true, all_varchar = true, "
@@ -156,20 +209,78 @@ def _reader(fmt: str, files: list[Path] | str) -> str:
     return f"read_parquet({paths}, union_by_name = true, filename = true)"
 
 
+def _count_sql(fmt: str, path: Path, dialect: CsvDialect | None, extra: str = "") -> str:
+    """Rows of one file. Every CSV column is counted too: DuckDB checks a column's
+    UTF-8 only when the column is read, and count(*) alone reads none."""
+    columns = "".join(f", count({quote_ident(c)})" for c in dialect.columns) if dialect else ""
+    return f"select count(*){columns} from {_reader(fmt, [path], dialect, extra)}"
+
+
 def _describe(con: duckdb.DuckDBPyConnection, fmt: str, path: Path) -> list[str]:
     rel = con.sql(f"select * exclude (filename) from {_reader(fmt, [path])} limit 0")
     return list(rel.columns)
 
 
+def sniff_delimiter(header: str) -> str:
+    """The candidate that splits the header line into the most fields (outside quotes)."""
+    counts = dict.fromkeys(CSV_DELIMITERS, 0)
+    quoted = False
+    for char in header:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(CSV_DELIMITERS, key=lambda d: (counts[d], -CSV_DELIMITERS.index(d)))
+    return best if counts[best] else ","
+
+
+def csv_dialect(path: Path) -> tuple[CsvDialect | None, str | None]:
+    """The file's delimiter and column names from its header line, or an error."""
+    with path.open("rb") as handle:
+        chunk = handle.read(1 << 16)
+    if chunk.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, (
+            f"{path}, line 1: cannot be read: the file is UTF-16 encoded; re-save it as "
+            "UTF-8 (in Excel: CSV UTF-8)"
+        )
+    chunk = chunk.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte order mark
+    first = chunk.split(b"\n", 1)[0]
+    try:
+        first_line = first.decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError:
+        return None, (
+            f"{path}, line 1: cannot be read: the header holds bytes that are not UTF-8; "
+            "re-save the file as UTF-8 (in Excel: CSV UTF-8)"
+        )
+    delimiter = sniff_delimiter(first_line)
+    text = io.StringIO(chunk.decode("utf-8", errors="replace"), newline="")
+    header = next(csv.reader(text, delimiter=delimiter, quotechar='"'), [])
+    if not any(name.strip() for name in header):
+        return None, (
+            f"{path}, line 1: the header line is empty; the first line must name the "
+            "columns"
+        )
+    names = [raw if raw.strip() else f"column{n}" for n, raw in enumerate(header, start=1)]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        return None, (
+            f"{path}, line 1: the header names {', '.join(map(repr, twice))} more than "
+            "once; drop or rename the duplicates"
+        )
+    return CsvDialect(delimiter=delimiter, columns=tuple(names)), None
+
+
 def _explain_read_error(path: Path, exc: Exception) -> str:
     text = str(exc).strip()
+    # The first line only: later lines quote the row itself, which may hold PII.
     first = text.splitlines()[0] if text else type(exc).__name__
     line = re.search(r"[Ll]ine:? (\d+)", text)
     where = f"{path}" + (f", line {line.group(1)}" if line else "")
+    lower = text.lower()
     hint = "check the file is a CSV with a header row (or a Parquet file), UTF-8 encoded"
-    if "unicode" in text.lower() or "utf" in text.lower():
+    if "invalid unicode" in lower or "not utf-8 encoded" in lower:
         hint = "re-save the file as UTF-8 (it holds bytes that are not valid UTF-8)"
-    elif "column" in text.lower() and ("expected" in text.lower() or "found" in text.lower()):
+    elif "expected number of columns" in lower:
         hint = "a row has more or fewer fields than the header; fix the quoting or the row"
     return f"{where}: cannot be read ({first}); {hint}"
 
@@ -228,11 +339,24 @@ def _check_file(
             f"line: {','.join(spec.columns)}"
         )
         return
-    try:
-        header = _describe(con, fmt, path)
-    except duckdb.Error as exc:
-        report.errors.append(_explain_read_error(path, exc))
-        return
+    dialect = None
+    if fmt == "csv":
+        dialect, problem = csv_dialect(path)
+        if dialect is None:
+            report.errors.append(str(problem))
+            return
+        if dialect.delimiter != ",":
+            report.warnings.append(
+                f"{path}: {DELIMITER_NAMES[dialect.delimiter]}-delimited (from its header "
+                "line); read accordingly"
+            )
+        header = list(dialect.columns)
+    else:
+        try:
+            header = _describe(con, fmt, path)
+        except duckdb.Error as exc:
+            report.errors.append(_explain_read_error(path, exc))
+            return
     found: dict[str, str] = {}
     for name in header:
         key = normalize_header(name)
@@ -251,13 +375,116 @@ def _check_file(
             f"(required: {', '.join(spec.required_columns)}; names are case-insensitive)"
         )
         return
+    if dialect is not None:
+        dialect = _check_rows(con, path, dialect, report)
+        if dialect is None:
+            return
+        table.dialects[path] = dialect
     table.headers[path] = mapping
     try:
-        count = con.execute(f"select count(*) from {_reader(fmt, [path])}").fetchone()
+        count = con.execute(_count_sql(fmt, path, dialect)).fetchone()
     except duckdb.Error as exc:
         report.errors.append(_explain_read_error(path, exc))
         return
     table.rows += int(count[0]) if count else 0
+
+
+def _lines(lines: list[int]) -> str:
+    named = ", ".join(str(n) for n in lines[:MAX_LINES_NAMED])
+    more = len(lines) - MAX_LINES_NAMED
+    return named + (f" and {more} more" if more > 0 else "")
+
+
+def _physical_lines(path: Path, positions: list[int]) -> list[int]:
+    """Line numbers as an editor shows them, from byte offsets of line starts.
+
+    DuckDB counts records (a quoted line break does not start a new one).
+    """
+    wanted = sorted(set(positions))
+    lines, line, offset = [], 1, 0
+    with path.open("rb") as handle:
+        for position in wanted:
+            block = handle.read(position - offset)
+            line += block.count(b"\n")
+            offset = position
+            lines.append(line)
+    return sorted(set(lines))
+
+
+def _check_rows(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    dialect: CsvDialect,
+    report: LandingReport,
+) -> CsvDialect | None:
+    """The dialect to read ``path`` with, or None (and an error) when rows cannot be read.
+
+    A clean file is read once. Otherwise DuckDB's rejects table lists every
+    bad row: short rows only are padded, with a warning naming the lines; any
+    other damage refuses the file, naming the lines. Row contents are never
+    quoted in messages: they may hold personal data.
+    """
+    try:
+        con.execute(_count_sql("csv", path, dialect)).fetchall()
+        return dialect
+    except duckdb.Error as exc:
+        failure = exc
+    rejects = "funnel_rejected_rows"
+    store = (
+        f", store_rejects = true, rejects_table = {quote_literal(rejects)}, "
+        f"rejects_scan = {quote_literal(rejects + '_scans')}"
+    )
+    try:
+        good = con.execute(_count_sql("csv", path, dialect, store)).fetchall()[0][0]
+        rows = con.execute(
+            f"select error_type, list(distinct line_byte_position) "
+            f"from {quote_ident(rejects)} group by error_type"
+        ).fetchall()
+    except duckdb.Error:
+        report.errors.append(_explain_read_error(path, failure))
+        return None
+    finally:
+        for table in (rejects, rejects + "_scans"):
+            con.execute(f"drop table if exists {quote_ident(table)}")
+    errors = {str(kind): _physical_lines(path, [int(b) for b in starts]) for kind, starts in rows}
+    fatal = {kind: lines for kind, lines in errors.items() if kind != SHORT_ROW}
+    where = (
+        f"the header has {len(dialect.columns)} field(s), delimiter "
+        f"{DELIMITER_NAMES[dialect.delimiter]}"
+    )
+    if fatal:
+        what = "; ".join(
+            f"{len(lines)} row(s) with {ROW_ERRORS.get(kind, kind.lower())} "
+            f"(line {_lines(lines)})"
+            for kind, lines in sorted(fatal.items())
+        )
+        hint = (
+            "re-save the file as UTF-8 (in Excel: CSV UTF-8)"
+            if set(fatal) == {"INVALID ENCODING"}
+            else "quote fields that hold the delimiter, a quote or a line break "
+            '(RFC 4180: "a, b" and "say ""hi"""), or fix those rows'
+        )
+        first = min(min(lines) for lines in fatal.values())
+        report.errors.append(
+            f"{path}, line {first}: cannot be read: {what}; {where}. Nothing was loaded; "
+            f"{hint}"
+        )
+        return None
+    short = errors.get(SHORT_ROW, [])
+    padded = CsvDialect(dialect.delimiter, dialect.columns, pad_short_rows=True)
+    try:
+        total = con.execute(_count_sql("csv", path, padded)).fetchall()[0][0]
+    except duckdb.Error:
+        total = None
+    if not short or total != good + len(short):
+        # never accept a read that would lose or invent rows
+        report.errors.append(_explain_read_error(path, failure))
+        return None
+    report.warnings.append(
+        f"{path}: {len(short)} row(s) had fewer fields than the header (line "
+        f"{_lines(short)}); their missing trailing fields were read as empty ({where})"
+    )
+    return padded
 
 
 def view_sql(table: TableFiles, landing_dir: Path) -> str:
@@ -273,23 +500,57 @@ def view_sql(table: TableFiles, landing_dir: Path) -> str:
     prefix = str(landing_dir).rstrip("/") + "/"
     parts = []
     for fmt, paths in table.files.items():
-        present = set()
-        for mapping in (table.headers.get(p, {}) for p in paths):
-            present.update(mapping.values())
-        # union_by_name matches names case-insensitively across files
-        by_norm = {normalize_header(h): h for h in sorted(present)}
-        cols = []
-        for col in spec.columns:
-            source_name = by_norm.get(col)
-            expr = (
-                f"cast({quote_ident(source_name)} as varchar)"
-                if source_name
-                else "cast(null as varchar)"
-            )
-            cols.append(f"{expr} as {quote_ident(col)}")
-        cols.append(f"replace(filename, {quote_literal(prefix)}, '') as _source_file")
-        parts.append(f"select {', '.join(cols)} from {_reader(fmt, paths)}")
+        # files read with the same options are one scan (one per format for clean exports)
+        groups: dict[CsvDialect | None, list[Path]] = {}
+        for path in paths:
+            dialect = table.dialects.get(path)
+            if dialect is not None:  # columns outside the contract are read unnamed
+                used = set(table.headers.get(path, {}).values())
+                dialect = replace(dialect, columns=tuple(
+                    name if name in used else f"_extra_{n}"
+                    for n, name in enumerate(dialect.columns, start=1)
+                ))
+            groups.setdefault(dialect, []).append(path)
+        for dialect, group in groups.items():
+            present = set()
+            for mapping in (table.headers.get(p, {}) for p in group):
+                present.update(mapping.values())
+            # CSV: one header per group; Parquet: union_by_name matches names
+            # case-insensitively across files
+            by_norm = {normalize_header(h): h for h in sorted(present)}
+            cols = []
+            for col in spec.columns:
+                source_name = by_norm.get(col)
+                expr = (
+                    f"cast({quote_ident(source_name)} as varchar)"
+                    if source_name
+                    else "cast(null as varchar)"
+                )
+                cols.append(f"{expr} as {quote_ident(col)}")
+            cols.append(f"replace(filename, {quote_literal(prefix)}, '') as _source_file")
+            parts.append(f"select {', '.join(cols)} from {_reader(fmt, group, dialect)}")
     return f"create or replace view {name} as " + " union all ".join(parts)
+
+
+FILES_TABLE = "_landing_files"
+
+
+def files_sql(report: LandingReport) -> tuple[str, list]:
+    """`landing._landing_files`: one row per landing file with its modification time
+    (UTC), what source freshness measures: when each table's export was dropped."""
+    rows = []
+    prefix = str(report.landing_dir).rstrip("/") + "/"
+    for name, table in report.tables.items():
+        for paths in table.files.values():
+            for path in paths:
+                stat = path.stat()
+                modified = datetime.fromtimestamp(stat.st_mtime, UTC).replace(tzinfo=None)
+                rows.append((name, str(path).removeprefix(prefix), modified, stat.st_size))
+    sql = (
+        f"create or replace table {LANDING_SCHEMA}.{FILES_TABLE} (table_name varchar, "
+        "source_file varchar, modified_at timestamp, size_bytes bigint)"
+    )
+    return sql, rows
 
 
 def register(database: Path | str, report: LandingReport) -> None:
@@ -302,5 +563,11 @@ def register(database: Path | str, report: LandingReport) -> None:
         con.execute(f"create schema if not exists {LANDING_SCHEMA}")
         for table in report.tables.values():
             con.execute(view_sql(table, report.landing_dir))
+        create, rows = files_sql(report)
+        con.execute(create)
+        if rows:
+            con.executemany(
+                f"insert into {LANDING_SCHEMA}.{FILES_TABLE} values (?, ?, ?, ?)", rows
+            )
     finally:
         con.close()

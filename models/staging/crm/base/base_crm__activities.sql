@@ -1,10 +1,31 @@
 -- Every raw activity row, typed, with its issues and where it ends.
 -- owner_team and category come from seeds/activity_types.csv; an unmapped type
--- keeps the row's owner_team, else marketing.
+-- keeps the row's owner_team, else marketing. Rows arrive parsed from
+-- base_crm__activities_parsed (incremental); what depends on other rows
+-- (orphans, versions), on seeds or on the run's clock is decided here.
 with
 
-source as (
-    select * from {{ source('crm', 'activities') }}
+parsed as (
+    select
+        activity_id,
+        lead_id,
+        occurred_at,
+        occurred_at_text,
+        activity_type,
+        lower({{ clean_text('owner_team_text') }}) as owner_team_raw,
+        campaign_id,
+        _source_file,
+        _row_hash
+    from {{ ref('base_crm__activities_parsed') }}
+),
+
+-- Keys with more than one raw row: only their rows are ranked (a window over
+-- every row cost more than the rest of the model together).
+keys_with_versions as (
+    select activity_id
+    from {{ ref('base_crm__activities_parsed') }}
+    group by activity_id
+    having count(*) > 1
 ),
 
 activity_types as (
@@ -20,24 +41,6 @@ staged_leads as (
     select lead_id
     from {{ ref('base_crm__leads') }}
     where _row_outcome = 'staged'
-),
-
-parsed as (
-    select
-        {{ clean_key('activity_id') }} as activity_id,
-        {{ clean_key('lead_id') }} as lead_id,
-        {{ parse_timestamp('occurred_at') }} as occurred_at,
-        nullif(trim(occurred_at), '') as occurred_at_text,
-        replace({{ normalize_label('activity_type') }}, ' ', '_')
-            as activity_type,
-        lower({{ clean_text('owner_team') }}) as owner_team_raw,
-        {{ clean_key('campaign_id') }} as campaign_id,
-        _source_file,
-        {{ row_hash([
-            'activity_id', 'lead_id', 'occurred_at', 'activity_type',
-            'owner_team', 'campaign_id', '_source_file',
-        ]) }} as _row_hash
-    from source
 ),
 
 normalized as (
@@ -58,12 +61,15 @@ normalized as (
         coalesce(activity_types.is_nurture_touch, false) as is_nurture_type,
         parsed.activity_type is not null
         and activity_types.activity_type is null as is_unmapped_type,
-        staged_leads.lead_id is not null as is_known_lead
+        staged_leads.lead_id is not null as is_known_lead,
+        keys_with_versions.activity_id is not null as has_versions
     from parsed
     left join activity_types
         on parsed.activity_type = activity_types.activity_type
     left join staged_leads
         on parsed.lead_id = staged_leads.lead_id
+    left join keys_with_versions
+        on parsed.activity_id = keys_with_versions.activity_id
 ),
 
 checked as (
@@ -81,13 +87,51 @@ checked as (
     from normalized
 ),
 
-final as (
+single_version_outcomes as (
     select
         *,
-        nullif(split_part(issues, ',', 1), '') as primary_issue,
+        case
+            when issues != '' then 'quarantined' else 'staged'
+        end as _row_outcome
+    from checked
+    where not has_versions
+),
+
+multi_version_outcomes as (
+    select
+        *,
         {{ row_outcome('activity_id', 'occurred_at desc nulls last') }}
             as _row_outcome
     from checked
+    where has_versions
+),
+
+outcomes as (
+    select * from single_version_outcomes
+    union all
+    select * from multi_version_outcomes
+),
+
+final as (
+    select
+        activity_id,
+        lead_id,
+        occurred_at,
+        occurred_at_text,
+        activity_type,
+        owner_team_raw,
+        campaign_id,
+        _source_file,
+        _row_hash,
+        owner_team,
+        category,
+        is_nurture_type,
+        is_unmapped_type,
+        is_known_lead,
+        issues,
+        nullif(split_part(issues, ',', 1), '') as primary_issue,
+        _row_outcome
+    from outcomes
 )
 
 select * from final

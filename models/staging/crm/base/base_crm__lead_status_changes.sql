@@ -1,10 +1,32 @@
 -- Every raw status-change row, typed, with its issues and where it ends.
 -- Exact repeats of (lead, status, time) are superseded; orphans need the
--- staged leads, so this model reads base_crm__leads.
+-- staged leads, so this model reads base_crm__leads. Rows arrive parsed from
+-- base_crm__lead_status_changes_parsed (incremental); what depends on other
+-- rows, on seeds or on the run's clock is decided here.
 with
 
-source as (
-    select * from {{ source('crm', 'lead_status_changes') }}
+parsed as (
+    select
+        lead_id,
+        status_label,
+        changed_at,
+        changed_at_text,
+        {{ clean_text('reason_text') }} as reason,
+        _source_file,
+        _row_hash
+    from {{ ref('base_crm__lead_status_changes_parsed') }}
+),
+
+-- (lead, time) pairs with more than one raw row, a superset of the repeated
+-- (lead, status, time) keys: only their rows are ranked (a window over every
+-- row cost more than the rest of the model together).
+keys_with_versions as (
+    select
+        lead_id,
+        changed_at
+    from {{ ref('base_crm__lead_status_changes_parsed') }}
+    group by lead_id, changed_at
+    having count(*) > 1
 ),
 
 status_synonyms as (
@@ -20,29 +42,21 @@ staged_leads as (
     where _row_outcome = 'staged'
 ),
 
-parsed as (
-    select
-        {{ clean_key('lead_id') }} as lead_id,
-        {{ normalize_label('status') }} as status_label,
-        {{ parse_timestamp('changed_at') }} as changed_at,
-        nullif(trim(changed_at), '') as changed_at_text,
-        {{ clean_text('reason') }} as reason,
-        _source_file,
-        {{ row_hash(['lead_id', 'status', 'changed_at', 'reason',
-                     '_source_file']) }} as _row_hash
-    from source
-),
-
 normalized as (
     select
         parsed.*,
         status_synonyms.status,
-        staged_leads.lead_id is not null as is_known_lead
+        staged_leads.lead_id is not null as is_known_lead,
+        keys_with_versions.lead_id is not null as has_versions
     from parsed
     left join status_synonyms
         on parsed.status_label = status_synonyms.raw_status
     left join staged_leads
         on parsed.lead_id = staged_leads.lead_id
+    left join keys_with_versions
+        on
+            parsed.lead_id = keys_with_versions.lead_id
+            and parsed.changed_at = keys_with_versions.changed_at
 ),
 
 checked as (
@@ -62,15 +76,48 @@ checked as (
     from normalized
 ),
 
-final as (
+single_version_outcomes as (
     select
         *,
-        nullif(split_part(issues, ',', 1), '') as primary_issue,
+        case
+            when issues != '' then 'quarantined' else 'staged'
+        end as _row_outcome
+    from checked
+    where not has_versions
+),
+
+multi_version_outcomes as (
+    select
+        *,
         {{ row_outcome(
             'lead_id, status, changed_at', 'reason desc nulls last'
         ) }}
             as _row_outcome
     from checked
+    where has_versions
+),
+
+outcomes as (
+    select * from single_version_outcomes
+    union all
+    select * from multi_version_outcomes
+),
+
+final as (
+    select
+        lead_id,
+        status_label,
+        changed_at,
+        changed_at_text,
+        reason,
+        _source_file,
+        _row_hash,
+        status,
+        is_known_lead,
+        issues,
+        nullif(split_part(issues, ',', 1), '') as primary_issue,
+        _row_outcome
+    from outcomes
 )
 
 select * from final

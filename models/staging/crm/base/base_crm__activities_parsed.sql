@@ -1,0 +1,85 @@
+-- One row per raw activity row, parsed: keys, timestamp and labels typed,
+-- nothing that depends on other rows, seeds or the run's clock (that is
+-- base_crm__activities). Incremental by landing file: a daily drop adds a
+-- file, and only new or changed files are parsed (macros
+-- landing_files_to_load, delete_outdated_landing_rows). The signature makes
+-- a change to this parser or to var('extra_timestamp_formats') reparse all.
+{%- set signature = local_md5(
+    model.raw_code ~ tojson(var('extra_timestamp_formats', []))
+) %}
+{%- set files = landing_files_to_load('activities', signature) %}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_outdated_landing_rows('activities', '"
+        ~ signature ~ "') }}",
+) }}
+
+with
+
+{% if files is not none -%}
+files_to_load as (
+    {%- for file, version in files %}
+        select
+            '{{ file | replace("'", "''") }}' as source_file,
+            '{{ version }}' as file_version
+        {{ 'union all' if not loop.last }}
+    {%- else %}
+        select
+            cast(null as {{ dbt.type_string() }}) as source_file,
+            cast(null as {{ dbt.type_string() }}) as file_version
+        where false
+    {%- endfor %}
+),
+{%- endif %}
+
+source as (
+    select
+        landing.*,
+        {%- if files is not none %}
+            files_to_load.file_version as _file_version
+        {%- else %}
+            cast(null as {{ dbt.type_string() }}) as _file_version
+        {%- endif %}
+    from {{ source('crm', 'activities') }} as landing
+    {%- if files is not none %}
+        inner join files_to_load
+            on landing._source_file = files_to_load.source_file
+        -- constants, so that DuckDB skips the files already loaded
+        where landing._source_file in (
+            {%- for file, version in files %}
+                '{{ file | replace("'", "''") }}'
+                {{- ', ' if not loop.last }}
+            {%- else %}
+                null
+            {%- endfor %}
+        )
+    {%- endif %}
+),
+
+parsed as (
+    select
+        {{ clean_key('activity_id') }} as activity_id,
+        {{ clean_key('lead_id') }} as lead_id,
+        {{ parse_timestamp('occurred_at') }} as occurred_at,
+        nullif(trim(occurred_at), '') as occurred_at_text,
+        replace({{ normalize_label('activity_type') }}, ' ', '_')
+            as activity_type,
+        nullif(trim(owner_team), '') as owner_team_text,
+        {{ clean_key('campaign_id') }} as campaign_id,
+        _source_file,
+        _file_version,
+        {{ row_hash([
+            'activity_id', 'lead_id', 'occurred_at', 'activity_type',
+            'owner_team', 'campaign_id', '_source_file',
+        ]) }} as _row_hash
+    from source
+),
+
+final as (
+    select * from parsed
+)
+
+select * from final

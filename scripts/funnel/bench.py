@@ -1,0 +1,656 @@
+"""`funnel bench`: time and peak memory of the pipeline as the data grows.
+
+For each size (number of leads) the demo generator writes a landing zone; the
+three big tables (leads, lead_status_changes, activities) are laid out as
+daily-drop folders (``<table>/day1.<fmt>``). Then, ``runs`` times, on a fresh
+warehouse, each step runs as its own process, exactly as a user runs it:
+
+* ``preflight``  ``funnel check`` (every landing file read and counted)
+* ``build``      ``funnel build --no-publish`` (preflight, seeds, every model,
+  every data and unit test)
+* ``publish``    ``funnel publish``
+* ``export``     ``funnel export``
+* ``direct``     the compiled SQL of the same build (``manifest.json``), run
+  in one DuckDB connection with the profile's settings, no dbt: every model
+  created as it is materialized, in DAG order, then every data test counted.
+  ``build / direct`` is dbt's overhead.
+* ``refresh``    ``funnel refresh`` after a day-2 drop (``<table>/day2.<fmt>``):
+  1% new leads (with their status changes and activities) and 1% updated
+  leads (a new version, a status change, an activity). The incremental
+  models load only the new files.
+
+Each step is timed on the wall clock and in CPU seconds (user + system, the
+step's whole process tree), and its peak memory is the largest resident set
+of the tree (``wait4``'s rusage). The machine is shared: the 1-minute load
+average before each step is recorded beside it, and medians are reported.
+Results are appended to ``docs/benchmarks.json`` and the tables between the
+markers of ``docs/BENCHMARKS.md`` are replaced; the rest of that file is prose.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from importlib import metadata
+from pathlib import Path
+
+from funnel.landing import PROJECT_DIR, quote_ident, quote_literal
+
+DROP_TABLES = ("leads", "lead_status_changes", "activities")
+STEPS = ("preflight", "build", "publish", "export", "direct", "refresh")
+MARK_BEGIN = "<!-- bench:begin (written by `funnel bench`; edit outside the markers) -->"
+MARK_END = "<!-- bench:end -->"
+DEFAULT_MD = PROJECT_DIR / "docs" / "BENCHMARKS.md"
+DEFAULT_JSON = PROJECT_DIR / "docs" / "benchmarks.json"
+
+
+class BenchError(Exception):
+    """The benchmark cannot run; the message says what to fix."""
+
+
+# --- sizes and the machine ---------------------------------------------------
+
+
+def parse_sizes(text: str) -> list[int]:
+    """'100k,1m,10m' -> [100000, 1000000, 10000000]."""
+    sizes = []
+    for part in (p.strip().lower() for p in text.split(",") if p.strip()):
+        scale = {"k": 1_000, "m": 1_000_000}.get(part[-1], 1)
+        number = part[:-1] if scale > 1 else part
+        try:
+            value = int(float(number) * scale)
+        except ValueError:
+            raise BenchError(f"--sizes: {part!r} is not a size; write e.g. 100k,1m,10m") from None
+        if value < 1000:
+            raise BenchError(f"--sizes: {part!r} is below 1000 leads; the drop needs 1% of them")
+        sizes.append(value)
+    if not sizes:
+        raise BenchError("--sizes is empty; write e.g. 100k,1m")
+    return sizes
+
+
+def size_label(leads: int) -> str:
+    for scale, suffix in ((1_000_000, "M"), (1_000, "k")):
+        if leads % scale == 0:
+            return f"{leads // scale}{suffix}"
+    return str(leads)
+
+
+def machine() -> dict:
+    """What the figures were measured on."""
+    cpu = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory_gb = None
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        for line in meminfo.read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
+    versions = {"python": platform.python_version()}
+    for package in ("dbt-core", "dbt-duckdb", "duckdb", "pyarrow", "numpy"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    return {
+        "nproc": os.cpu_count(),
+        "memory_gb": memory_gb,
+        "cpu_model": cpu,
+        "kernel": platform.release(),
+        "versions": versions,
+        "duckdb_threads": os.environ.get("FUNNEL_DUCKDB_THREADS", "2 (profile default)"),
+        "duckdb_memory_limit": os.environ.get(
+            "FUNNEL_DUCKDB_MEMORY_LIMIT", "8GB (profile default)"
+        ),
+        "git_commit": _git(["rev-parse", "--short", "HEAD"]),
+        "git_dirty": bool(_git(["status", "--porcelain", "--untracked-files=no"])),
+    }
+
+
+def _git(args: list[str]) -> str | None:
+    try:
+        done = subprocess.run(["git", *args], cwd=PROJECT_DIR, capture_output=True,
+                              text=True, check=False)
+    except OSError:
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def _load() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+# --- one measured step ---------------------------------------------------------
+
+
+def run_step(argv: list[str], env: dict[str, str], cwd: Path, log: Path) -> dict:
+    """Run one command as a child process: wall and CPU seconds, peak RSS, exit code."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    load = _load()
+    start = time.monotonic()
+    with log.open("w") as out, open(log.with_suffix(".err"), "w") as err:
+        proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return {
+        "wall_s": round(time.monotonic() - start, 2),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024),  # kB on Linux
+        "exit_code": proc.returncode,
+        "load_1m": load,
+    }
+
+
+# --- the landing zone and the day-2 drop --------------------------------------
+
+
+def prepare_landing(project: Path, landing: Path, leads: int, fmt: str, seed: int,
+                    env: dict[str, str], logs: Path) -> dict:
+    """Generate (or reuse) the landing zone of one size, in daily-drop folder layout."""
+    stamp = landing / "_bench.json"
+    if stamp.exists():
+        recorded = json.loads(stamp.read_text())
+        if recorded.get("leads") == leads and recorded.get("format") == fmt \
+                and recorded.get("seed") == seed:
+            remove_drop(landing, fmt)
+            return {**recorded["generate"], "reused": True}
+    if landing.exists():
+        shutil.rmtree(landing)
+    step = run_step(
+        [sys.executable, "-m", "funnel.cli", "generate", "--out", str(landing),
+         "--leads", str(leads), "--seed", str(seed), "--format", fmt],
+        env, project, logs / "generate.log",
+    )
+    if step["exit_code"] != 0:
+        raise BenchError(f"the generator failed for {leads} leads; see {logs / 'generate.err'}")
+    for table in DROP_TABLES:
+        single = landing / f"{table}.{fmt}"
+        (landing / table).mkdir()
+        single.rename(landing / table / f"day1.{fmt}")
+    stamp.write_text(json.dumps({"leads": leads, "format": fmt, "seed": seed,
+                                 "generate": step}, indent=2))
+    return {**step, "reused": False}
+
+
+def remove_drop(landing: Path, fmt: str) -> None:
+    for table in DROP_TABLES:
+        (landing / table / f"day2.{fmt}").unlink(missing_ok=True)
+
+
+def write_drop(landing: Path, fmt: str, share_percent: int = 1) -> dict[str, int]:
+    """Day 2: ``share_percent`` % new leads and as many updated leads, as new files.
+
+    New leads are copies of existing ones (every version, status change and
+    activity) under new keys; an updated lead gets a new version, a status
+    change (nurture) and an activity, 12 hours after the data's end.
+    """
+    import duckdb
+
+    generator = json.loads((landing / "_generator.json").read_text())
+    data_end = datetime.fromisoformat(generator["data_end"].replace("Z", "+00:00"))
+    drop_at = (data_end + timedelta(hours=12)).astimezone(UTC)
+    con = duckdb.connect()
+    try:
+        day1 = {t: quote_literal(str(landing / t / f"day1.{fmt}")) for t in DROP_TABLES}
+        reader = (
+            "read_csv({}, header = true, all_varchar = true)" if fmt == "csv"
+            else "read_parquet({})"
+        )
+        for table, path in day1.items():
+            con.execute(f"create view day1_{table} as select * from {reader.format(path)}")
+
+        def at(table: str, column: str) -> str:
+            kind = con.execute(
+                f"select column_type from (describe day1_{table}) where column_name = ?",
+                [column],
+            ).fetchall()[0][0]
+            if "TIMESTAMP" in kind.upper():
+                return f"cast('{drop_at:%Y-%m-%d %H:%M:%S}+00' as {kind})"
+            return f"'{drop_at:%Y-%m-%dT%H:%M:%SZ}'"
+
+        bucket = f"hash(lead_id) % {100 // share_percent}"
+        con.execute(f"create table new_ids as select distinct lead_id from day1_leads "
+                    f"where {bucket} = 0")
+        con.execute(f"create table updated_ids as select distinct lead_id from day1_leads "
+                    f"where {bucket} = 1")
+        suffix = "'-d2'"
+        queries = {
+            "leads": f"""
+                select * replace (lead_id || {suffix} as lead_id)
+                from day1_leads where lead_id in (select lead_id from new_ids)
+                union all by name
+                select * replace ({at('leads', 'updated_at')} as updated_at,
+                                  'nurture' as status)
+                from day1_leads where lead_id in (select lead_id from updated_ids)
+                qualify row_number() over (
+                    partition by lead_id order by updated_at desc) = 1
+            """,
+            "lead_status_changes": f"""
+                select * replace (lead_id || {suffix} as lead_id)
+                from day1_lead_status_changes
+                where lead_id in (select lead_id from new_ids)
+                union all by name
+                select lead_id, 'nurture' as status,
+                    {at('lead_status_changes', 'changed_at')} as changed_at,
+                    'day-2 drop' as reason
+                from updated_ids
+            """,
+            "activities": f"""
+                select * replace (lead_id || {suffix} as lead_id,
+                                  activity_id || {suffix} as activity_id)
+                from day1_activities where lead_id in (select lead_id from new_ids)
+                union all by name
+                select 'D2-' || lead_id as activity_id, lead_id,
+                    {at('activities', 'occurred_at')} as occurred_at,
+                    'email_open' as activity_type, 'marketing' as owner_team
+                from updated_ids
+            """,
+        }
+        rows = {}
+        for table, query in queries.items():
+            target = landing / table / f"day2.{fmt}"
+            options = "format csv, header true" if fmt == "csv" else "format parquet"
+            con.execute(f"copy ({query}) to {quote_literal(str(target))} ({options})")
+            rows[table] = con.execute(
+                f"select count(*) from {reader.format(quote_literal(str(target)))}"
+            ).fetchall()[0][0]
+        rows["new_leads"] = con.execute("select count(*) from new_ids").fetchall()[0][0]
+        rows["updated_leads"] = con.execute("select count(*) from updated_ids").fetchall()[0][0]
+        return rows
+    finally:
+        con.close()
+
+
+# --- the compiled SQL without dbt ----------------------------------------------
+
+
+def _dag_order(nodes: dict[str, dict]) -> list[str]:
+    """Model ids, every model after the models it depends on."""
+    models = {uid for uid, node in nodes.items() if node["resource_type"] == "model"}
+    order, done, visiting = [], set(), set()
+
+    def visit(uid: str) -> None:
+        if uid in done:
+            return
+        if uid in visiting:
+            raise BenchError(f"the manifest has a cycle through {uid}")
+        visiting.add(uid)
+        for parent in nodes[uid]["depends_on"]["nodes"]:
+            if parent in models:
+                visit(parent)
+        visiting.discard(uid)
+        done.add(uid)
+        order.append(uid)
+
+    for uid in sorted(models):
+        visit(uid)
+    return order
+
+
+def run_direct(manifest_path: Path, build_db: Path, direct_db: Path) -> dict:
+    """Run the build's compiled SQL in one DuckDB connection: seconds for models and tests.
+
+    The landing views and the seeds are copied from the dbt-built warehouse
+    (not timed), so both runs read the same inputs.
+    """
+    import duckdb
+
+    manifest = json.loads(manifest_path.read_text())
+    nodes = manifest["nodes"]
+    if direct_db.name != build_db.name:
+        raise BenchError("the direct warehouse must have the build file's name (its catalog)")
+    direct_db.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in (direct_db, direct_db.with_name(direct_db.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    con = duckdb.connect(str(direct_db), config={
+        "threads": int(os.environ.get("FUNNEL_DUCKDB_THREADS") or 2),
+        "memory_limit": os.environ.get("FUNNEL_DUCKDB_MEMORY_LIMIT") or "8GB",
+        "preserve_insertion_order": False,
+    })
+    catalog = direct_db.stem
+    try:
+        con.execute(f"attach {quote_literal(str(build_db))} as dbt_build (read_only)")
+        con.execute("create schema landing")
+        for name, kind, sql in con.execute(
+            "select view_name, 'view', sql from duckdb_views() "
+            "where database_name = 'dbt_build' and schema_name = 'landing' "
+            "union all select table_name, 'table', null from duckdb_tables() "
+            "where database_name = 'dbt_build' and schema_name = 'landing'"
+        ).fetchall():
+            if kind == "view":
+                con.execute(sql)
+            else:
+                con.execute(f"create table landing.{quote_ident(name)} as "
+                            f"select * from dbt_build.landing.{quote_ident(name)}")
+        for node in nodes.values():
+            if node["resource_type"] == "seed":
+                schema, alias = node["schema"], node["alias"]
+                con.execute(f"create schema if not exists {quote_ident(schema)}")
+                con.execute(f"create table {quote_ident(schema)}.{quote_ident(alias)} as "
+                            f"select * from dbt_build.{quote_ident(schema)}.{quote_ident(alias)}")
+        con.execute("detach dbt_build")
+
+        start = time.monotonic()
+        models = 0
+        for uid in _dag_order(nodes):
+            node = nodes[uid]
+            kind = node["config"].get("materialized")
+            if kind == "ephemeral":
+                continue
+            code = node.get("compiled_code")
+            if code is None:
+                raise BenchError(f"{uid} has no compiled code in {manifest_path}; the "
+                                 "build did not run it")
+            con.execute(f"create schema if not exists {quote_ident(catalog)}."
+                        f"{quote_ident(node['schema'])}")
+            what = "view" if kind == "view" else "table"
+            con.execute(f"create or replace {what} {node['relation_name']} as (\n{code}\n)")
+            models += 1
+        con.execute("checkpoint")
+        models_s = time.monotonic() - start
+
+        start = time.monotonic()
+        tests = failing = 0
+        for node in nodes.values():
+            if node["resource_type"] != "test" or node.get("compiled_code") is None:
+                continue
+            count = con.execute(
+                f"select count(*) from (\n{node['compiled_code']}\n) as failures"
+            ).fetchall()[0][0]
+            tests += 1
+            failing += count > 0 and node["config"].get("severity", "error").lower() == "error"
+        tests_s = time.monotonic() - start
+    finally:
+        con.close()
+    return {"models": models, "models_s": round(models_s, 2), "tests": tests,
+            "tests_s": round(tests_s, 2), "failing_tests": failing}
+
+
+# --- one size, several runs -----------------------------------------------------
+
+
+def _node_times(run_results: Path) -> dict:
+    """Seconds per resource type and the slowest nodes of one dbt run."""
+    if not run_results.exists():
+        return {}
+    results = json.loads(run_results.read_text())
+    by_type: dict[str, float] = {}
+    for node in results["results"]:
+        kind = node["unique_id"].split(".")[0]
+        by_type[kind] = round(by_type.get(kind, 0.0) + node["execution_time"], 2)
+    slowest = sorted(results["results"], key=lambda n: -n["execution_time"])[:12]
+    return {
+        "elapsed_s": round(results.get("elapsed_time") or 0.0, 2),
+        "by_type_s": by_type,
+        "slowest": {n["unique_id"].split(".", 2)[-1]: round(n["execution_time"], 2)
+                    for n in slowest},
+    }
+
+
+def bench_size(project: Path, work: Path, leads: int, runs: int, fmt: str, seed: int,
+               direct: bool, progress) -> dict:
+    label = size_label(leads)
+    root = work / label
+    landing = root / "raw"
+    base_env = {**os.environ, "PYTHONPATH": str(project / "scripts"),
+                "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    progress(f"[{label}] generating {leads} leads ({fmt})")
+    generated = prepare_landing(project, landing, leads, fmt, seed, base_env, root / "logs")
+    progress(f"[{label}] generate: {generated['wall_s']} s"
+             + (" (reused; timed when first written)" if generated["reused"] else ""))
+    landing_bytes = sum(p.stat().st_size for p in landing.rglob(f"*.{fmt}"))
+    result: dict = {"leads": leads, "label": label, "format": fmt,
+                    "landing_mb": round(landing_bytes / 1e6), "generate": generated, "runs": []}
+    for run in range(1, runs + 1):
+        remove_drop(landing, fmt)
+        # The same paths every run, as a scheduled refresh has: dbt's partial
+        # parsing (target/partial_parse.msgpack) is invalidated by a new path.
+        wh = root / "warehouse"
+        if wh.exists():
+            shutil.rmtree(wh)
+        env = {
+            **base_env,
+            "FUNNEL_LANDING_DIR": str(landing),
+            "FUNNEL_BUILD_DB": str(wh / "build" / "funnel.duckdb"),
+            "FUNNEL_PUBLISHED_DB": str(wh / "published" / "funnel.duckdb"),
+            "FUNNEL_EXPORT_DIR": str(wh / "exports"),
+            # dbt's artifacts and partial-parse state, shared by the runs of one size
+            "DBT_TARGET_PATH": str(root / "target"),
+            "DBT_LOG_PATH": str(root / "logs" / "dbt"),
+        }
+        funnel = [sys.executable, "-m", "funnel.cli"]
+        record: dict = {"run": run}
+        commands = {
+            "preflight": [*funnel, "check"],
+            "build": [*funnel, "build", "--no-publish"],
+            "publish": [*funnel, "publish"],
+            "export": [*funnel, "export"],
+        }
+        for name, argv in commands.items():
+            progress(f"[{label} run {run}/{runs}] {name} ...")
+            step = run_step(argv, env, project, wh / "logs" / f"{name}.log")
+            record[name] = step
+            progress(f"[{label} run {run}/{runs}] {name}: {step['wall_s']} s wall, "
+                     f"{step['cpu_s']} s CPU, {step['peak_rss_mb']} MB (load {step['load_1m']})")
+            if step["exit_code"] != 0:
+                raise BenchError(f"{name} failed (exit {step['exit_code']}) for {label} leads, "
+                                 f"run {run}; see {wh / 'logs' / (name + '.err')}")
+            if name == "build":
+                target = root / "target"
+                shutil.copy(target / "manifest.json", wh / "manifest.json")
+                step["dbt"] = _node_times(target / "run_results.json")
+        if direct:
+            progress(f"[{label} run {run}/{runs}] direct SQL ...")
+            step = run_step(
+                [sys.executable, "-m", "funnel.bench", "direct", str(wh / "manifest.json"),
+                 str(wh / "build" / "funnel.duckdb"), str(wh / "direct" / "funnel.duckdb")],
+                env, project, wh / "logs" / "direct.log",
+            )
+            if step["exit_code"] != 0:
+                raise BenchError(f"the direct SQL run failed for {label} leads; see "
+                                 f"{wh / 'logs' / 'direct.err'}")
+            step["sql"] = json.loads((wh / "logs" / "direct.log").read_text())
+            record["direct"] = step
+            shutil.rmtree(wh / "direct", ignore_errors=True)
+            progress(f"[{label} run {run}/{runs}] direct: {step['wall_s']} s wall "
+                     f"(models {step['sql']['models_s']} s, tests {step['sql']['tests_s']} s)")
+        record["drop_rows"] = write_drop(landing, fmt)
+        progress(f"[{label} run {run}/{runs}] refresh after the day-2 drop "
+                 f"{record['drop_rows']} ...")
+        step = run_step([*funnel, "refresh"], env, project, wh / "logs" / "refresh.log")
+        record["refresh"] = step
+        lines = (wh / "logs" / "refresh.log").read_text().strip().splitlines()
+        if step["exit_code"] != 0 or not lines:
+            raise BenchError(f"refresh failed (exit {step['exit_code']}) for {label} leads; "
+                             f"see {wh / 'logs' / 'refresh.log'} and refresh.err")
+        step["durations_s"] = json.loads(lines[-1])["duration_s"]
+        step["dbt"] = _node_times(root / "target" / "run_results.json")
+        progress(f"[{label} run {run}/{runs}] refresh: {step['wall_s']} s wall, "
+                 f"{step['cpu_s']} s CPU, {step['peak_rss_mb']} MB")
+        result["runs"].append(record)
+        remove_drop(landing, fmt)  # the last run's warehouse stays for inspection
+    result["median"] = summarize(result["runs"])
+    return result
+
+
+def summarize(runs: list[dict]) -> dict:
+    """Medians over the runs of each step's figures."""
+    summary: dict = {}
+    for name in STEPS:
+        steps = [run[name] for run in runs if name in run]
+        if not steps:
+            continue
+        summary[name] = {
+            key: round(statistics.median(step[key] for step in steps), 2)
+            for key in ("wall_s", "cpu_s", "load_1m")
+        }
+        summary[name]["peak_rss_mb"] = max(step["peak_rss_mb"] for step in steps)
+    if "direct" in summary:
+        summary["direct"]["sql_s"] = round(statistics.median(
+            run["direct"]["sql"]["models_s"] + run["direct"]["sql"]["tests_s"]
+            for run in runs
+        ), 2)
+    if "refresh" in summary:
+        summary["refresh"]["build_part_s"] = round(statistics.median(
+            (run["refresh"]["durations_s"].get("preflight") or 0)
+            + (run["refresh"]["durations_s"].get("dbt") or 0)
+            for run in runs
+        ), 2)
+    return summary
+
+
+# --- reports ----------------------------------------------------------------------
+
+
+def _ratio(numerator: float | None, denominator: float | None) -> str:
+    if not numerator or not denominator:
+        return "-"
+    return f"{numerator / denominator:.2f}x"
+
+
+def _gb(mb: float | None) -> str:
+    return "-" if mb is None else f"{mb / 1024:.2f}"
+
+
+def markdown(record: dict) -> str:
+    """The tables of one benchmark record."""
+    info = record["machine"]
+    lines = [
+        f"Measured {record['started_at']} ({record['label'] or 'no label'}), "
+        f"{record['runs']} run(s) per size, medians; format {record['format']}.",
+        "",
+        f"Command: `{record['command']}`",
+        "",
+        f"Machine: {info['nproc']} CPUs ({info['cpu_model']}), {info['memory_gb']} GB RAM, "
+        f"Linux {info['kernel']}; shared with other work (the 1-minute load average "
+        f"before each step is in the last table). DuckDB threads "
+        f"{info['duckdb_threads']}, memory_limit {info['duckdb_memory_limit']}. Versions: "
+        + ", ".join(f"{k} {v}" for k, v in info["versions"].items())
+        + f". Code: {info['git_commit']}{' + uncommitted changes' if info['git_dirty'] else ''}.",
+        "",
+        "Wall-clock seconds (median):",
+        "",
+        "| leads | landing MB | generate | preflight | full build | publish | export "
+        "| refresh (1% drop) | refresh build part | direct SQL | build / direct "
+        "| refresh / build | peak RSS GB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    sizes = record["sizes"]
+    for size in sizes:
+        med = size["median"]
+        peak = max(step["peak_rss_mb"] for step in med.values())
+        direct = med.get("direct", {}).get("sql_s")
+        refresh = med.get("refresh", {})
+        lines.append(
+            f"| {size['label']} | {size['landing_mb']} | {size['generate']['wall_s']} "
+            f"| {med['preflight']['wall_s']} | **{med['build']['wall_s']}** "
+            f"| {med['publish']['wall_s']} | {med['export']['wall_s']} "
+            f"| {refresh.get('wall_s', '-')} | {refresh.get('build_part_s', '-')} "
+            f"| {direct or '-'} | {_ratio(med['build']['wall_s'], direct)} "
+            f"| {_ratio(refresh.get('build_part_s'), med['build']['wall_s'])} | {_gb(peak)} |"
+        )
+    lines += [
+        "",
+        "CPU seconds (user + system; less sensitive to other load than the wall clock), "
+        "peak RSS and load:",
+        "",
+        "| leads | step | wall s | CPU s | peak RSS GB | load before |",
+        "|---:|---|---:|---:|---:|---:|",
+    ]
+    for size in sizes:
+        for name, step in size["median"].items():
+            lines.append(f"| {size['label']} | {name} | {step['wall_s']} | {step['cpu_s']} "
+                         f"| {_gb(step['peak_rss_mb'])} | {step['load_1m']} |")
+    if len(sizes) > 1:
+        first, last = sizes[-2], sizes[-1]
+        lines += ["", f"Scaling {first['label']} -> {last['label']}: full build "
+                  + _ratio(last["median"]["build"]["wall_s"], first["median"]["build"]["wall_s"])
+                  + " the time for "
+                  + _ratio(last["leads"], first["leads"]) + " the leads."]
+    for step, title in (("build", "full build"), ("refresh", "refresh")):
+        lines += ["", f"dbt seconds by node type, and the slowest nodes, of the last {title}:", ""]
+        for size in sizes:
+            dbt = size["runs"][-1].get(step, {}).get("dbt") or {}
+            slowest = list(dbt.get("slowest", {}).items())[:8]
+            lines.append(f"* {size['label']}: {dbt.get('by_type_s')}; "
+                         + ", ".join(f"{name} {sec}" for name, sec in slowest))
+    return "\n".join(lines) + "\n"
+
+
+def write_reports(record: dict, md_path: Path, json_path: Path) -> None:
+    history = {"runs": []}
+    if json_path.exists():
+        history = json.loads(json_path.read_text())
+    history["runs"].append(record)
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps(history, indent=1) + "\n")
+    section = f"{MARK_BEGIN}\n{markdown(record)}{MARK_END}"
+    text = md_path.read_text() if md_path.exists() else "# Benchmarks\n\n"
+    if MARK_BEGIN in text and MARK_END in text:
+        head, rest = text.split(MARK_BEGIN, 1)
+        text = head + section + rest.split(MARK_END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n## Latest figures\n\n" + section + "\n"
+    md_path.write_text(text)
+
+
+def run(sizes: list[int], runs: int, fmt: str, work_dir: Path | None, md_path: Path,
+        json_path: Path, label: str | None, direct: bool, seed: int = 42,
+        project: Path = PROJECT_DIR, command: str | None = None, progress=print) -> dict:
+    """Benchmark every size; write the reports; return the record."""
+    work = (work_dir or Path(tempfile.gettempdir()) / "funnel-bench").resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    free = shutil.disk_usage(work).free / 1e9
+    need = max(sizes) * 1e-6 * (2.0 if fmt == "csv" else 1.0) * 3  # landing + warehouses
+    if free < need:
+        raise BenchError(f"{work} has {free:.0f} GB free; {max(sizes)} leads need about "
+                         f"{need:.0f} GB: pass --work-dir on a larger disk")
+    record = {
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "label": label,
+        "command": command or " ".join(sys.argv),
+        "format": fmt,
+        "runs": runs,
+        "machine": machine(),
+        "sizes": [],
+    }
+    for leads in sizes:
+        record["sizes"].append(bench_size(project, work, leads, runs, fmt, seed, direct,
+                                          progress))
+        # a long run (10M) leaves its finished sizes behind even if a later one fails
+        (work / "partial.json").write_text(json.dumps(record, indent=1))
+    record["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    write_reports(record, md_path, json_path)
+    return record
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m funnel.bench direct MANIFEST BUILD_DB DIRECT_DB``: the direct SQL run."""
+    parser = argparse.ArgumentParser(prog="python -m funnel.bench")
+    sub = parser.add_subparsers(dest="command", required=True)
+    direct = sub.add_parser("direct", help="run a build's compiled SQL without dbt")
+    direct.add_argument("manifest", type=Path)
+    direct.add_argument("build_db", type=Path)
+    direct.add_argument("direct_db", type=Path)
+    args = parser.parse_args(argv)
+    result = run_direct(args.manifest, args.build_db, args.direct_db)
+    print(json.dumps(result))
+    return 0 if not result["failing_tests"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

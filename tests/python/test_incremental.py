@@ -1,0 +1,253 @@
+"""The incremental refresh gives the same marts as a full build of the same input.
+
+The big tables are parsed by incremental models keyed on the landing file
+(base_crm__activities_parsed, base_crm__lead_status_changes_parsed): a refresh
+parses only new or changed files, and everything that depends on other rows
+(orphans, versions, the as-of date) is recomputed on top. This test builds
+day 1 of a folder-layout landing zone, drops day 2 as new files (new leads, a
+late-arriving lead that makes day-1 orphans valid, updated lead versions, late
+status changes, an activity superseded by a later version, a deleted lead, a
+reopened opportunity), refreshes the same warehouse, and compares the checksum
+of every mart and audit table with a build of the same input in a fresh
+warehouse (a full refresh). Day 3 then removes one file and rewrites another
+in place: the refresh must forget the removed rows and reparse the rewritten
+file.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import query, run_funnel
+
+LEADS = 3_000
+SEED = 11
+DAY = "2026-07-01T02:00:00Z"  # after the generator's data_end (2026-06-30)
+FOLDER_TABLES = ("leads", "lead_status_changes", "activities", "opportunities")
+COMPARED_SCHEMAS = ("marts", "audit")
+BASE_MODELS = Path("lead_funnel/models/staging/crm/base")
+
+
+def _csv(path: Path) -> str:
+    return f"read_csv('{path}', header = true, all_varchar = true)"
+
+
+def _copy(con: duckdb.DuckDBPyConnection, sql: str, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con.execute(f"copy ({sql}) to '{path}' (format csv, header true)")
+
+
+@pytest.fixture(scope="module")
+def landing(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Generated data split into day 1 (folders) and the rows of the day-2 drop."""
+    from funnel.generate import generate
+
+    root = tmp_path_factory.mktemp("incremental")
+    generated, raw = root / "generated", root / "raw"
+    generate(generated, leads=LEADS, seed=SEED)
+    con = duckdb.connect()
+    for table in FOLDER_TABLES:
+        con.execute(f"create table {table} as select * from {_csv(generated / (table + '.csv'))}")
+    # The cast: a lead held back to day 2 (its day-1 status changes and
+    # activities are orphans), a lead deleted on day 2, an opportunity
+    # closed on day 1 and reopened on day 2.
+    late_lead, deleted_lead = (row[0] for row in con.execute(
+        "select lead_id from lead_status_changes where status = 'mql' "
+        "group by lead_id order by lead_id limit 2"
+    ).fetchall())
+    reopened = con.execute(
+        "select opportunity_id from opportunities where stage = 'closed_lost' "
+        "and lead_id not in (?, ?) order by opportunity_id limit 1",
+        [late_lead, deleted_lead],
+    ).fetchall()[0][0]
+    new_leads = "lead_id in (select lead_id from leads order by lead_id desc limit 40)"
+    updated_leads = "lead_id in (select lead_id from leads order by lead_id limit 30 offset 100)"
+    late_changes = "lead_id in (select lead_id from leads order by lead_id limit 20 offset 200)"
+    superseded = con.execute(
+        "select activity_id from activities order by activity_id limit 1"
+    ).fetchall()[0][0]
+
+    day1 = {
+        "leads": f"select * from leads where lead_id != '{late_lead}' and not {new_leads}",
+        "lead_status_changes": f"select * from lead_status_changes where not {new_leads}",
+        "activities": f"select * from activities where not {new_leads}",
+        "opportunities": "select * from opportunities",
+    }
+    day2 = {
+        "leads": f"""
+            select * from leads where lead_id = '{late_lead}' or {new_leads}
+            union all by name
+            select * replace ('{DAY}' as updated_at, 'nurture' as status,
+                              '77' as lead_score)
+            from leads where {updated_leads}
+            qualify row_number() over (partition by lead_id order by updated_at desc) = 1
+            union all by name
+            select * replace ('{DAY}' as updated_at, 'true' as is_deleted)
+            from leads where lead_id = '{deleted_lead}'
+            qualify row_number() over (partition by lead_id order by updated_at desc) = 1
+        """,
+        "lead_status_changes": f"""
+            select * from lead_status_changes where {new_leads}
+            union all by name
+            select lead_id, 'nurture' as status, '{DAY}' as changed_at,
+                'recycled on day 2' as reason
+            from leads where {updated_leads}
+            group by lead_id
+            union all by name
+            select lead_id, 'working' as status,
+                strftime(min(cast(created_at as timestamptz)) + interval 1 hour,
+                         '%Y-%m-%dT%H:%M:%SZ') as changed_at,
+                'arrived late' as reason
+            from leads where {late_changes}
+            group by lead_id
+        """,
+        "activities": f"""
+            select * from activities where {new_leads}
+            union all by name
+            select * replace ('{DAY}' as occurred_at)
+            from activities where activity_id = '{superseded}'
+        """,
+        "opportunities": f"""
+            select * replace ('negotiation' as stage, '{DAY}' as updated_at,
+                              null as closed_at, null as loss_reason)
+            from opportunities where opportunity_id = '{reopened}'
+            qualify row_number() over (order by updated_at desc) = 1
+        """,
+    }
+    for table in ("campaigns", "campaign_spend", "users", "deals"):
+        (raw / f"{table}.csv").parent.mkdir(parents=True, exist_ok=True)
+        (raw / f"{table}.csv").write_bytes((generated / f"{table}.csv").read_bytes())
+    for table, sql in day1.items():
+        _copy(con, sql, raw / table / "day1.csv")
+    con.close()
+    return {"root": root, "raw": raw, "day2": day2, "generated": generated,
+            "late_lead": late_lead, "deleted_lead": deleted_lead, "reopened": reopened}
+
+
+def _env(root: Path, name: str) -> dict[str, str]:
+    """Each warehouse keeps its own dbt artifacts (target/, logs/); the unit tests,
+    which do not depend on the data, run elsewhere, not in each of these builds."""
+    return {
+        "DBT_TARGET_PATH": str(root / name / "target"),
+        "DBT_LOG_PATH": str(root / name / "logs"),
+        "FUNNEL_EXPORT_DIR": str(root / name / "exports"),
+        "DBT_EXCLUDE_RESOURCE_TYPES": "unit_test",
+    }
+
+
+def _build(landing: dict, name: str, command: str = "build") -> Path:
+    root = landing["root"]
+    database = root / name / "warehouse" / "funnel.duckdb"
+    args = ["build", "--no-publish"] if command == "build" else ["refresh"]
+    proc = run_funnel(*args, landing_dir=landing["raw"], database=database,
+                      env=_env(root, name))
+    assert proc.returncode == 0, f"{name}: {proc.stdout}\n{proc.stderr}"
+    return database
+
+
+def _checksums(database: Path) -> dict[str, tuple]:
+    """Per mart and audit table: rows and an order-free checksum of the exact columns,
+    and, per double column, sums tied to the rows (compared with a tolerance: a sum of
+    doubles depends on the order DuckDB's threads add them in)."""
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            f"where schema_name in {COMPARED_SCHEMAS} order by all"
+        ).fetchall()
+        sums = {}
+        for schema, table in tables:
+            columns = con.execute(
+                "select column_name, data_type in ('DOUBLE', 'FLOAT') "
+                "from duckdb_columns() "
+                "where schema_name = ? and table_name = ? order by column_index",
+                [schema, table],
+            ).fetchall()
+            exact = ", ".join(f'"{name}"' for name, is_float in columns if not is_float)
+            row = f"(hash({exact}) % 997 + 1)" if exact else "1"
+            floats = "".join(
+                f', count("{name}"), sum("{name}"), sum("{name}" * {row})'
+                for name, is_float in columns if is_float
+            )
+            exact_sum = f"cast(sum(hash({exact})) as varchar)" if exact else "''"
+            result = con.execute(
+                f'select count(*), {exact_sum}{floats} from "{schema}"."{table}"'
+            ).fetchall()[0]
+            sums[f"{schema}.{table}"] = result
+        return sums
+    finally:
+        con.close()
+
+
+def _same(got: tuple, want: tuple) -> bool:
+    return len(got) == len(want) and all(
+        math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6) if isinstance(a, float)
+        and isinstance(b, float) else a == b
+        for a, b in zip(got, want, strict=True)
+    )
+
+
+def _model_sql(landing: dict, name: str, stage: str, model: str) -> str:
+    """The SQL dbt compiled (stage `compiled`) or ran (`run`) for a model in the last build."""
+    target = landing["root"] / name / "target"
+    return (target / stage / BASE_MODELS / f"{model}.sql").read_text()
+
+
+def _assert_same_marts(incremental: Path, full: Path) -> None:
+    got, want = _checksums(incremental), _checksums(full)
+    assert sorted(got) == sorted(want)
+    assert any(name.startswith("marts.") for name in want)
+    differing = {name: (got[name], want[name]) for name in want
+                 if not _same(got[name], want[name])}
+    assert not differing, f"incremental != full refresh for {differing}"
+
+
+def test_incremental_refresh_equals_full_refresh(landing: dict) -> None:
+    raw = landing["raw"]
+    incremental = _build(landing, "incremental")
+    late, deleted = landing["late_lead"], landing["deleted_lead"]
+    orphans = query(incremental, "select count(*) from audit.audit_quarantine "
+                                 f"where record_key like '{late}%' "
+                                 "and primary_reason = 'orphan_reference'")[0][0]
+    assert orphans > 0, "day 1 should hold the held-back lead's rows as orphans"
+
+    # Day 2: a drop of new files.
+    con = duckdb.connect()
+    for table in FOLDER_TABLES:
+        con.execute(f"create view {table} as select * from "
+                    f"{_csv(landing['generated'] / (table + '.csv'))}")
+    for table, sql in landing["day2"].items():
+        _copy(con, sql, raw / table / "day2.csv")
+    con.close()
+    _build(landing, "incremental", command="refresh")
+    for table in ("activities", "lead_status_changes"):
+        model = f"base_crm__{table}_parsed"
+        assert "insert into" in _model_sql(landing, "incremental", "run", model)
+        parsed = _model_sql(landing, "incremental", "compiled", model)
+        assert f"{table}/day2.csv" in parsed
+        assert f"{table}/day1.csv" not in parsed, f"{table}: day 1 was parsed again"
+    full = _build(landing, "full_day2")
+    _assert_same_marts(incremental, full)
+    assert query(incremental, "select count(*) from audit.audit_quarantine "
+                              f"where record_key like '{late}%'")[0][0] == 0
+    assert query(incremental, "select count(*) from marts.fct_lead_funnel "
+                              f"where lead_id in ('{late}', '{deleted}')") == [(1,)]
+    assert query(incremental, "select is_reopened from marts.fct_opportunities "
+                              f"where opportunity_id = '{landing['reopened']}'") == [(True,)]
+
+    # Day 3: a drop file is withdrawn and a day-1 file is rewritten in place.
+    (raw / "lead_status_changes" / "day2.csv").unlink()
+    rewritten = raw / "activities" / "day1.csv"
+    con = duckdb.connect()
+    _copy(con, f"select * from {_csv(rewritten)} where activity_id not like '%1'",
+          rewritten.with_name("rewritten.tmp"))
+    con.close()
+    rewritten.with_name("rewritten.tmp").replace(rewritten)
+    _build(landing, "incremental", command="refresh")
+    full = _build(landing, "full_day3")
+    _assert_same_marts(incremental, full)
+    assert query(incremental, "select count(*) from staging.base_crm__lead_status_changes_parsed "
+                              "where _source_file = 'lead_status_changes/day2.csv'") == [(0,)]
