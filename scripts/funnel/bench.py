@@ -30,6 +30,7 @@ markers of ``docs/BENCHMARKS.md`` are replaced; the rest of that file is prose.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -401,8 +402,24 @@ def _node_times(run_results: Path) -> dict:
     }
 
 
+def parse_steps(text: str) -> tuple[str, ...]:
+    """'build,refresh' -> the steps to run, in pipeline order; export needs publish."""
+    steps = {part.strip() for part in text.split(",") if part.strip()}
+    unknown = steps - set(STEPS)
+    if unknown or not steps:
+        raise BenchError(f"--steps: {', '.join(sorted(unknown)) or 'nothing'} is not a step; "
+                         f"choose from {', '.join(STEPS)}")
+    if "export" in steps and "publish" not in steps:
+        raise BenchError("--steps: export reads the published warehouse; add publish")
+    if "direct" in steps and "build" not in steps:
+        raise BenchError("--steps: direct runs the build's compiled SQL; add build")
+    if "refresh" in steps and "build" not in steps:
+        raise BenchError("--steps: refresh follows a full build; add build")
+    return tuple(step for step in STEPS if step in steps)
+
+
 def bench_size(project: Path, work: Path, leads: int, runs: int, fmt: str, seed: int,
-               direct: bool, progress) -> dict:
+               steps: tuple[str, ...], progress) -> dict:
     label = size_label(leads)
     root = work / label
     landing = root / "raw"
@@ -441,6 +458,8 @@ def bench_size(project: Path, work: Path, leads: int, runs: int, fmt: str, seed:
             "export": [*funnel, "export"],
         }
         for name, argv in commands.items():
+            if name not in steps:
+                continue
             progress(f"[{label} run {run}/{runs}] {name} ...")
             step = run_step(argv, env, project, wh / "logs" / f"{name}.log")
             record[name] = step
@@ -453,7 +472,7 @@ def bench_size(project: Path, work: Path, leads: int, runs: int, fmt: str, seed:
                 target = root / "target"
                 shutil.copy(target / "manifest.json", wh / "manifest.json")
                 step["dbt"] = _node_times(target / "run_results.json")
-        if direct:
+        if "direct" in steps:
             progress(f"[{label} run {run}/{runs}] direct SQL ...")
             step = run_step(
                 [sys.executable, "-m", "funnel.bench", "direct", str(wh / "manifest.json"),
@@ -468,23 +487,36 @@ def bench_size(project: Path, work: Path, leads: int, runs: int, fmt: str, seed:
             shutil.rmtree(wh / "direct", ignore_errors=True)
             progress(f"[{label} run {run}/{runs}] direct: {step['wall_s']} s wall "
                      f"(models {step['sql']['models_s']} s, tests {step['sql']['tests_s']} s)")
-        record["drop_rows"] = write_drop(landing, fmt)
-        progress(f"[{label} run {run}/{runs}] refresh after the day-2 drop "
-                 f"{record['drop_rows']} ...")
-        step = run_step([*funnel, "refresh"], env, project, wh / "logs" / "refresh.log")
-        record["refresh"] = step
-        lines = (wh / "logs" / "refresh.log").read_text().strip().splitlines()
-        if step["exit_code"] != 0 or not lines:
-            raise BenchError(f"refresh failed (exit {step['exit_code']}) for {label} leads; "
-                             f"see {wh / 'logs' / 'refresh.log'} and refresh.err")
-        step["durations_s"] = json.loads(lines[-1])["duration_s"]
-        step["dbt"] = _node_times(root / "target" / "run_results.json")
-        progress(f"[{label} run {run}/{runs}] refresh: {step['wall_s']} s wall, "
-                 f"{step['cpu_s']} s CPU, {step['peak_rss_mb']} MB")
+        if "refresh" in steps:
+            record["refresh"] = _refresh(funnel, env, project, landing, fmt, wh, record,
+                                         "publish" in steps, f"[{label} run {run}/{runs}]",
+                                         progress)
+            record["refresh"]["dbt"] = _node_times(root / "target" / "run_results.json")
         result["runs"].append(record)
         remove_drop(landing, fmt)  # the last run's warehouse stays for inspection
     result["median"] = summarize(result["runs"])
     return result
+
+
+def _refresh(funnel: list[str], env: dict[str, str], project: Path, landing: Path, fmt: str,
+             wh: Path, record: dict, publish: bool, where: str, progress) -> dict:
+    """Write the day-2 drop, then refresh: `funnel refresh`, or without publishing
+    (--steps without publish) the same incremental `funnel build --no-publish`."""
+    record["drop_rows"] = write_drop(landing, fmt)
+    progress(f"{where} refresh after the day-2 drop {record['drop_rows']} ...")
+    argv = [*funnel, "refresh"] if publish else [*funnel, "build", "--no-publish"]
+    log = wh / "logs" / "refresh.log"
+    step = run_step(argv, env, project, log)
+    lines = log.read_text().strip().splitlines()
+    if step["exit_code"] != 0 or (publish and not lines):
+        raise BenchError(f"refresh failed (exit {step['exit_code']}); see {log} and "
+                         f"{log.with_suffix('.err')}")
+    step["durations_s"] = (
+        json.loads(lines[-1])["duration_s"] if publish else {"total": step["wall_s"]}
+    )
+    progress(f"{where} refresh: {step['wall_s']} s wall, {step['cpu_s']} s CPU, "
+             f"{step['peak_rss_mb']} MB")
+    return step
 
 
 def summarize(runs: list[dict]) -> dict:
@@ -508,6 +540,7 @@ def summarize(runs: list[dict]) -> dict:
         summary["refresh"]["build_part_s"] = round(statistics.median(
             (run["refresh"]["durations_s"].get("preflight") or 0)
             + (run["refresh"]["durations_s"].get("dbt") or 0)
+            if "dbt" in run["refresh"]["durations_s"] else run["refresh"]["wall_s"]
             for run in runs
         ), 2)
     return summary
@@ -526,79 +559,100 @@ def _gb(mb: float | None) -> str:
     return "-" if mb is None else f"{mb / 1024:.2f}"
 
 
-def markdown(record: dict) -> str:
-    """The tables of one benchmark record."""
-    info = record["machine"]
-    lines = [
-        f"Measured {record['started_at']} ({record['label'] or 'no label'}), "
-        f"{record['runs']} run(s) per size, medians; format {record['format']}.",
-        "",
-        f"Command: `{record['command']}`",
-        "",
-        f"Machine: {info['nproc']} CPUs ({info['cpu_model']}), {info['memory_gb']} GB RAM, "
-        f"Linux {info['kernel']}; shared with other work (the 1-minute load average "
-        f"before each step is in the last table). DuckDB threads "
-        f"{info['duckdb_threads']}, memory_limit {info['duckdb_memory_limit']}. Versions: "
-        + ", ".join(f"{k} {v}" for k, v in info["versions"].items())
-        + f". Code: {info['git_commit']}{' + uncommitted changes' if info['git_dirty'] else ''}.",
-        "",
-        "Wall-clock seconds (median):",
-        "",
-        "| leads | landing MB | generate | preflight | full build | publish | export "
-        "| refresh (1% drop) | refresh build part | direct SQL | build / direct "
-        "| refresh / build | peak RSS GB |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    sizes = record["sizes"]
-    for size in sizes:
-        med = size["median"]
-        peak = max(step["peak_rss_mb"] for step in med.values())
-        direct = med.get("direct", {}).get("sql_s")
-        refresh = med.get("refresh", {})
+def latest_sizes(records: list[dict]) -> list[tuple[dict, dict]]:
+    """(record, size) of the latest measurement of each size and format, by size."""
+    latest: dict[tuple[str, int], tuple[dict, dict]] = {}
+    for record in records:
+        for size in record["sizes"]:
+            latest[(size["format"], size["leads"])] = (record, size)
+    return [latest[key] for key in sorted(latest, key=lambda k: (k[0] != "csv", k[0], k[1]))]
+
+
+def markdown(records: list[dict]) -> str:
+    """The tables of the latest measurement of every size (records: oldest first)."""
+    rows = latest_sizes(records)
+    measured = []
+    for record, _ in rows:
+        if record not in measured:
+            measured.append(record)
+    info = records[-1]["machine"]
+    lines = ["Measurements shown (a size measured again replaces its row):", ""]
+    for number, record in enumerate(measured, start=1):
+        code = record["machine"].get("git_commit")
+        dirty = " + uncommitted changes" if record["machine"].get("git_dirty") else ""
         lines.append(
-            f"| {size['label']} | {size['landing_mb']} | {size['generate']['wall_s']} "
-            f"| {med['preflight']['wall_s']} | **{med['build']['wall_s']}** "
-            f"| {med['publish']['wall_s']} | {med['export']['wall_s']} "
-            f"| {refresh.get('wall_s', '-')} | {refresh.get('build_part_s', '-')} "
-            f"| {direct or '-'} | {_ratio(med['build']['wall_s'], direct)} "
-            f"| {_ratio(refresh.get('build_part_s'), med['build']['wall_s'])} | {_gb(peak)} |"
+            f"{number}. {record['started_at']}, {record['label'] or 'no label'}: "
+            f"{record['runs']} run(s) per size (medians), code {code}{dirty}; "
+            f"`{record['command']}`"
         )
     lines += [
         "",
-        "CPU seconds (user + system; less sensitive to other load than the wall clock), "
-        "peak RSS and load:",
+        f"Machine: {info['nproc']} CPUs ({info['cpu_model']}), {info['memory_gb']} GB RAM, "
+        f"Linux {info['kernel']}, shared with other work (the 1-minute load average before "
+        f"each step is in the second table). DuckDB threads {info['duckdb_threads']}, "
+        f"memory_limit {info['duckdb_memory_limit']}. Versions: "
+        + ", ".join(f"{k} {v}" for k, v in info["versions"].items()) + ".",
         "",
-        "| leads | step | wall s | CPU s | peak RSS GB | load before |",
-        "|---:|---|---:|---:|---:|---:|",
+        "Wall-clock seconds (median); `refresh build part` is the refresh's preflight + "
+        "dbt, comparable with `full build`:",
+        "",
+        "| leads | format | # | landing MB | generate | preflight | full build | publish "
+        "| export | refresh (1% drop) | refresh build part | direct SQL | build / direct "
+        "| refresh / build | peak RSS GB |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for size in sizes:
+    for record, size in rows:
+        med = size["median"]
+        peak = max(step["peak_rss_mb"] for step in med.values())
+        wall = {name: med.get(name, {}).get("wall_s", "-") for name in STEPS}
+        direct = med.get("direct", {}).get("sql_s")
+        build = med.get("build", {}).get("wall_s")
+        refresh = med.get("refresh", {})
+        lines.append(
+            f"| {size['label']} | {size['format']} | {measured.index(record) + 1} "
+            f"| {size['landing_mb']} | {size['generate']['wall_s']} "
+            f"| {wall['preflight']} | **{wall['build']}** | {wall['publish']} "
+            f"| {wall['export']} | {wall['refresh']} | {refresh.get('build_part_s', '-')} "
+            f"| {direct or '-'} | {_ratio(build, direct)} "
+            f"| {_ratio(refresh.get('build_part_s'), build)} | {_gb(peak)} |"
+        )
+    lines += [
+        "",
+        "Per step: CPU seconds (user + system, less sensitive to other load than the wall "
+        "clock), peak RSS and the load before the step:",
+        "",
+        "| leads | format | step | wall s | CPU s | peak RSS GB | load before |",
+        "|---:|---|---|---:|---:|---:|---:|",
+    ]
+    for _, size in rows:
         for name, step in size["median"].items():
-            lines.append(f"| {size['label']} | {name} | {step['wall_s']} | {step['cpu_s']} "
-                         f"| {_gb(step['peak_rss_mb'])} | {step['load_1m']} |")
-    if len(sizes) > 1:
-        first, last = sizes[-2], sizes[-1]
-        lines += ["", f"Scaling {first['label']} -> {last['label']}: full build "
-                  + _ratio(last["median"]["build"]["wall_s"], first["median"]["build"]["wall_s"])
-                  + " the time for "
-                  + _ratio(last["leads"], first["leads"]) + " the leads."]
+            lines.append(f"| {size['label']} | {size['format']} | {name} | {step['wall_s']} "
+                         f"| {step['cpu_s']} | {_gb(step['peak_rss_mb'])} | {step['load_1m']} |")
+    csv_rows = [size for _, size in rows if size["format"] == "csv"]
+    for smaller, larger in itertools.pairwise(csv_rows):
+        lines += ["", f"Scaling {smaller['label']} -> {larger['label']} (csv): full build "
+                  + _ratio(larger["median"].get("build", {}).get("wall_s"),
+                           smaller["median"].get("build", {}).get("wall_s"))
+                  + " the time for " + _ratio(larger["leads"], smaller["leads"]) + " the leads."]
     for step, title in (("build", "full build"), ("refresh", "refresh")):
         lines += ["", f"dbt seconds by node type, and the slowest nodes, of the last {title}:", ""]
-        for size in sizes:
+        for _, size in rows:
             dbt = size["runs"][-1].get(step, {}).get("dbt") or {}
             slowest = list(dbt.get("slowest", {}).items())[:8]
-            lines.append(f"* {size['label']}: {dbt.get('by_type_s')}; "
+            lines.append(f"* {size['label']} {size['format']}: {dbt.get('by_type_s')}; "
                          + ", ".join(f"{name} {sec}" for name, sec in slowest))
     return "\n".join(lines) + "\n"
 
 
 def write_reports(record: dict, md_path: Path, json_path: Path) -> None:
-    history = {"runs": []}
+    """Append the record to the JSON history; rewrite the tables between the markers."""
+    history: dict = {"runs": []}
     if json_path.exists():
         history = json.loads(json_path.read_text())
     history["runs"].append(record)
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps(history, indent=1) + "\n")
-    section = f"{MARK_BEGIN}\n{markdown(record)}{MARK_END}"
+    section = f"{MARK_BEGIN}\n{markdown(history['runs'])}{MARK_END}"
     text = md_path.read_text() if md_path.exists() else "# Benchmarks\n\n"
     if MARK_BEGIN in text and MARK_END in text:
         head, rest = text.split(MARK_BEGIN, 1)
@@ -609,16 +663,19 @@ def write_reports(record: dict, md_path: Path, json_path: Path) -> None:
 
 
 def run(sizes: list[int], runs: int, fmt: str, work_dir: Path | None, md_path: Path,
-        json_path: Path, label: str | None, direct: bool, seed: int = 42,
+        json_path: Path, label: str | None, steps: tuple[str, ...] = STEPS, seed: int = 42,
         project: Path = PROJECT_DIR, command: str | None = None, progress=print) -> dict:
     """Benchmark every size; write the reports; return the record."""
     work = (work_dir or Path(tempfile.gettempdir()) / "funnel-bench").resolve()
     work.mkdir(parents=True, exist_ok=True)
     free = shutil.disk_usage(work).free / 1e9
-    need = max(sizes) * 1e-6 * (2.0 if fmt == "csv" else 1.0) * 3  # landing + warehouses
+    # GB per million leads, measured at 1M (CSV): landing 0.9, build warehouse 2.3,
+    # published copy 2.3 + exports 0.8, the direct run's warehouse 2.3
+    per_million = 3.5 + (3.2 if "publish" in steps else 0) + (2.5 if "direct" in steps else 0)
+    need = max(sizes) / 1e6 * per_million
     if free < need:
         raise BenchError(f"{work} has {free:.0f} GB free; {max(sizes)} leads need about "
-                         f"{need:.0f} GB: pass --work-dir on a larger disk")
+                         f"{need:.0f} GB: pass --work-dir on a larger disk, or fewer --steps")
     record = {
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "label": label,
@@ -629,7 +686,7 @@ def run(sizes: list[int], runs: int, fmt: str, work_dir: Path | None, md_path: P
         "sizes": [],
     }
     for leads in sizes:
-        record["sizes"].append(bench_size(project, work, leads, runs, fmt, seed, direct,
+        record["sizes"].append(bench_size(project, work, leads, runs, fmt, seed, steps,
                                           progress))
         # a long run (10M) leaves its finished sizes behind even if a later one fails
         (work / "partial.json").write_text(json.dumps(record, indent=1))

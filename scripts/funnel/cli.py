@@ -667,10 +667,11 @@ def generate(out: str, leads: int, seed: int, dirty: bool, fmt: str) -> None:
               help="Where landing zones and warehouses go [default: $TMPDIR/funnel-bench]; "
                    "a landing zone of the same size is reused.")
 @click.option("--label", default=None, help="What this run measures, kept in the JSON.")
-@click.option("--no-direct", is_flag=True, help="Skip the compiled-SQL run without dbt.")
+@click.option("--steps", default="preflight,build,publish,export,direct,refresh",
+              show_default=True, help="Steps to measure (fewer need less disk at 10M).")
 @_exit
 def bench(sizes: str, runs: int, fmt: str, work_dir: Path | None, label: str | None,
-          no_direct: bool) -> int:
+          steps: str) -> int:
     """Time and measure the pipeline at several sizes: docs/BENCHMARKS.md, benchmarks.json.
 
     Each step (preflight, build, publish, export, refresh after a 1% drop, and
@@ -681,14 +682,14 @@ def bench(sizes: str, runs: int, fmt: str, work_dir: Path | None, label: str | N
     try:
         record = benchmark.run(
             benchmark.parse_sizes(sizes), runs, fmt, work_dir, benchmark.DEFAULT_MD,
-            benchmark.DEFAULT_JSON, label, direct=not no_direct,
+            benchmark.DEFAULT_JSON, label, steps=benchmark.parse_steps(steps),
             command="funnel bench " + " ".join(sys.argv[2:]),
             progress=lambda line: click.echo(line, err=True),
         )
     except benchmark.BenchError as exc:
         click.echo(f"error: {exc}", err=True)
         return EXIT_DATA if "failed" in str(exc) else EXIT_USAGE
-    click.echo(benchmark.markdown(record))
+    click.echo(benchmark.markdown([record]))
     click.echo(f"written: {benchmark.DEFAULT_MD} and {benchmark.DEFAULT_JSON}")
     return EXIT_OK
 
