@@ -115,7 +115,7 @@ def machine() -> dict:
         "versions": versions,
         "duckdb_threads": os.environ.get("FUNNEL_DUCKDB_THREADS", "2 (profile default)"),
         "duckdb_memory_limit": os.environ.get(
-            "FUNNEL_DUCKDB_MEMORY_LIMIT", "8GB (profile default)"
+            "FUNNEL_DUCKDB_MEMORY_LIMIT", "6GB (profile default)"
         ),
         "git_commit": _git(["rev-parse", "--short", "HEAD"]),
         "git_dirty": bool(_git(["status", "--porcelain", "--untracked-files=no"])),
@@ -319,7 +319,7 @@ def run_direct(manifest_path: Path, build_db: Path, direct_db: Path) -> dict:
         leftover.unlink(missing_ok=True)
     con = duckdb.connect(str(direct_db), config={
         "threads": int(os.environ.get("FUNNEL_DUCKDB_THREADS") or 2),
-        "memory_limit": os.environ.get("FUNNEL_DUCKDB_MEMORY_LIMIT") or "8GB",
+        "memory_limit": os.environ.get("FUNNEL_DUCKDB_MEMORY_LIMIT") or "6GB",
         "preserve_insertion_order": False,
     })
     catalog = direct_db.stem
@@ -582,15 +582,15 @@ def markdown(records: list[dict]) -> str:
         dirty = " + uncommitted changes" if record["machine"].get("git_dirty") else ""
         lines.append(
             f"{number}. {record['started_at']}, {record['label'] or 'no label'}: "
-            f"{record['runs']} run(s) per size (medians), code {code}{dirty}; "
-            f"`{record['command']}`"
+            f"{record['runs']} run(s) per size (medians), code {code}{dirty}, DuckDB "
+            f"memory_limit {record['machine']['duckdb_memory_limit']}; `{record['command']}`"
         )
     lines += [
         "",
         f"Machine: {info['nproc']} CPUs ({info['cpu_model']}), {info['memory_gb']} GB RAM, "
         f"Linux {info['kernel']}, shared with other work (the 1-minute load average before "
-        f"each step is in the second table). DuckDB threads {info['duckdb_threads']}, "
-        f"memory_limit {info['duckdb_memory_limit']}. Versions: "
+        f"each step is in the second table). DuckDB threads {info['duckdb_threads']}. "
+        "Versions: "
         + ", ".join(f"{k} {v}" for k, v in info["versions"].items()) + ".",
         "",
         "Wall-clock seconds (median); `refresh build part` is the refresh's preflight + "
