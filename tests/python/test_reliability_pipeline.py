@@ -27,7 +27,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import math
 import os
 import re
 import shutil
@@ -55,12 +54,6 @@ SMALL = ("--select", "int_as_of mart_run_metadata")  # a fast rebuild that chang
 TEMP_PATTERNS = (".funnel.duckdb.tmp-*", ".exports.tmp-*", ".exports.old-*")
 PUBLISH_POINTS = ("publish:after_checkpoint", "publish:before_replace", "publish:after_replace")
 EXPORT_POINTS = ("export:after_first_table", "export:before_swap", "export:after_swap")
-# Sums of doubles in DuckDB's parallel aggregation depend on the order rows
-# arrive in, so these marts can differ in the last bits between two builds of
-# the same input (e.g. spend 127.43 vs 127.42999999999999). The fix belongs in
-# their models (sum money as decimal); until then they are compared to 12
-# significant digits.
-FLOAT_SUM_MARTS = {"mart_channel_scorecard"}
 
 
 # --- the project copy -----------------------------------------------------------
@@ -134,33 +127,6 @@ def mart_checksums(database: Path) -> dict[str, str]:
         }
     finally:
         con.close()
-
-
-def mart_rows(database: Path, mart: str) -> list[tuple]:
-    """A mart's rows, doubles last, ordered by every other column (its grain)."""
-    con = duckdb.connect(str(database), read_only=True)
-    try:
-        columns = con.execute(
-            "select column_name, data_type from information_schema.columns "
-            "where table_schema = 'marts' and table_name = ? order by ordinal_position", [mart]
-        ).fetchall()
-        keys = [f'"{c}"' for c, t in columns if t != "DOUBLE"]
-        doubles = [f'"{c}"' for c, t in columns if t == "DOUBLE"]
-        return con.execute(
-            f"select {', '.join(keys + doubles)} from marts.\"{mart}\" "
-            f"order by {', '.join(keys)}"
-        ).fetchall()
-    finally:
-        con.close()
-
-
-def same_up_to_float_noise(first: list[tuple], second: list[tuple]) -> bool:
-    return len(first) == len(second) and all(
-        a == b or (isinstance(a, float) and isinstance(b, float)
-                   and math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12))
-        for row_a, row_b in zip(first, second, strict=True)
-        for a, b in zip(row_a, row_b, strict=True)
-    )
 
 
 def state(database: Path) -> tuple:
@@ -446,7 +412,6 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     assert results["v2"].returncode == 0, results["v2"].stderr
     results["v2_state"] = state(copy.published_db)
     results["v2_checksums"] = mart_checksums(copy.published_db)
-    results["v2_float_marts"] = {m: mart_rows(copy.published_db, m) for m in FLOAT_SUM_MARTS}
 
     # 4. kills at every publish and export point
     kills = results["kills"] = {}
@@ -489,7 +454,6 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
         os.utime(path, (old, old))
     results["final"] = copy.run("refresh", landing=v2)
     results["final_checksums"] = mart_checksums(copy.published_db)
-    results["final_float_marts"] = {m: mart_rows(copy.published_db, m) for m in FLOAT_SUM_MARTS}
     results["final_leftovers"] = copy.leftovers()
     # 6. the same, refused by --freshness error
     published = sha256(copy.published_db)
@@ -626,27 +590,16 @@ def test_next_run_after_the_kills_completes_and_cleans_up(scenario: Scenario) ->
 
 
 def test_two_builds_of_the_same_input_give_identical_marts(scenario: Scenario) -> None:
+    # Bit for bit, money included: money is summed as decimal in the models,
+    # since a parallel double sum's last bits depend on the order rows arrive in.
     results = scenario.results
     first, second = results["v2_checksums"], results["final_checksums"]
     assert len(first) >= 10 and set(first) == set(second)
     differ = {name for name in first if first[name] != second[name]}
-    assert differ <= FLOAT_SUM_MARTS, differ  # every other mart: bit for bit
-    for mart in FLOAT_SUM_MARTS:  # these: equal to 12 significant digits
-        assert same_up_to_float_noise(results["v2_float_marts"][mart],
-                                      results["final_float_marts"][mart]), mart
+    assert not differ, differ
     reliability.record("idempotency", {
-        "identical": f"{len(first) - len(differ)}/{len(first)} bit for bit"
-                     + (f"; {', '.join(sorted(differ))} to 12 significant digits (float "
-                        "sums)" if differ else ""),
-        "float_noise_in": sorted(differ),
+        "identical": f"{len(first) - len(differ)}/{len(first)} bit for bit",
     })
-
-
-@pytest.mark.xfail(strict=False, reason="money summed as double in parallel: last-bit noise "
-                   "in mart_channel_scorecard (fix: sum as decimal in its models)")
-def test_money_marts_are_bit_identical_too(scenario: Scenario) -> None:
-    first, second = scenario.results["v2_checksums"], scenario.results["final_checksums"]
-    assert {n: first[n] for n in FLOAT_SUM_MARTS} == {n: second[n] for n in FLOAT_SUM_MARTS}
 
 
 # --- 3. concurrency ----------------------------------------------------------------------

@@ -67,7 +67,11 @@ leads_by_campaign_month as (
         count(*) as leads,
         count(case when has_reached_mql then 1 end) as mqls,
         count(case when is_won then 1 end) as customers,
-        sum(booked_revenue_reporting) as revenue_reporting,
+        -- money is summed as decimal up to `final`: a parallel double sum
+        -- differs in the last bits from one build to the next, and marts
+        -- must be reproducible
+        sum(cast(booked_revenue_reporting as decimal(38, 9)))
+            as revenue_reporting,
         count(case when is_mature then 1 end) as mature_leads,
         count(
             case
@@ -88,11 +92,8 @@ spend_by_campaign_month as (
         max(campaign_name) as campaign_name,
         max(program_type) as campaign_program_type,
         spend_month as period_month,
-        -- summed as decimal: a parallel double sum differs in the last bits
-        -- from one build to the next, and marts must be reproducible
-        cast(
-            sum(cast(amount_reporting as decimal(38, 9))) as double
-        ) as spend_reporting,
+        sum(cast(amount_reporting as decimal(38, 9)))
+            as spend_reporting,
         {{ dbt.bool_or('is_fx_rate_approximated') }}
             as has_approximated_fx_rate
     from spend
@@ -179,7 +180,21 @@ rolled_up as (
 
 final as (
     select
-        *,
+        level,
+        channel,
+        campaign_id,
+        campaign_name,
+        campaign_program_type,
+        period_type,
+        period_start,
+        leads,
+        mqls,
+        customers,
+        cast(revenue_reporting as double) as revenue_reporting,
+        cast(spend_reporting as double) as spend_reporting,
+        mature_leads,
+        mature_customers_in_window,
+        has_approximated_fx_rate,
         coalesce(
             substring(cast(period_start as {{ dbt.type_string() }}), 1, 7),
             'all_time'

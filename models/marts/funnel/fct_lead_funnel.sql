@@ -95,9 +95,16 @@ opportunity_summary as (
         {{ dbt.bool_or('not is_closed') }} as has_open_opportunity,
         max(case when closed_recency_rank = 1 then loss_reason end)
             as latest_loss_reason,
-        sum(case when is_won_or_booked then amount_reporting end)
-            as won_amount_reporting,
-        sum(booked_amount_reporting) as booked_revenue_reporting
+        -- money summed as decimal (see fct_opportunities)
+        cast(sum(
+            case
+                when is_won_or_booked
+                    then cast(amount_reporting as decimal(38, 9))
+            end
+        ) as double) as won_amount_reporting,
+        cast(
+            sum(cast(booked_amount_reporting as decimal(38, 9))) as double
+        ) as booked_revenue_reporting
     from opportunities_ranked
     group by lead_id
 ),

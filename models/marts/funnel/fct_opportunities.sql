@@ -89,7 +89,11 @@ deals_per_opportunity as (
     select
         opportunity_id,
         count(*) as deals_count,
-        sum(amount_reporting) as booked_amount_reporting,
+        -- money summed as decimal: a double sum's last bits depend on the
+        -- order rows arrive in, and facts must be reproducible
+        cast(
+            sum(cast(amount_reporting as decimal(38, 9))) as double
+        ) as booked_amount_reporting,
         min(signed_at) as first_signed_at,
         max(signed_at) as last_signed_at,
         max(
