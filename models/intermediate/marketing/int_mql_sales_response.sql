@@ -2,11 +2,14 @@
 -- how sales answered it as of the as-of date. The hand-off from marketing
 -- to sales is judged on the first MQL: who owns it, what sales decided
 -- (accepted, rejected, disqualified or pending), how fast the first sales
--- touch came, whether that met var('sla_hours'), and whether it was won.
+-- touch came, whether that met var('sla_hours') (elapsed) and
+-- var('sla_business_hours') (working hours only, macro business_hours_between),
+-- and whether it was won.
 -- Without any sales activity in the data (activities not exported, or no
 -- sales touches in them) speed to lead is unknown, not "never touched":
 -- bucket and SLA status are `unknown` and the SLA KPIs come out null.
 {%- set sla_hours = var('sla_hours', 24) %}
+{%- set sla_business_hours = var('sla_business_hours', 8) %}
 {%- set window_days = var('mql_win_window_days', 180) %}
 
 with
@@ -21,6 +24,7 @@ mqls as (
         funnel_outcome,
         drop_type,
         drop_reason,
+        first_sales_touch_after_mql_at,
         hours_to_first_sales_touch,
         is_won,
         won_at
@@ -44,6 +48,11 @@ mqls_aged as (
         {{ cohort_month('mqls.first_mql_at') }} as mql_month,
         {{ duration('mqls.first_mql_at', 'as_of.as_of_at', 'hours') }}
             as hours_since_mql,
+        {{ business_hours_between(
+            'mqls.first_mql_at', 'mqls.first_sales_touch_after_mql_at'
+        ) }} as business_hours_to_first_sales_touch,
+        {{ business_hours_between('mqls.first_mql_at', 'as_of.as_of_at') }}
+            as business_hours_since_mql,
         {{ is_cohort_mature(
             cohort_month('mqls.first_mql_at'), 'as_of.as_of_at', window_days
         ) }} as is_mature,
@@ -89,6 +98,20 @@ final as (
             when hours_since_mql > {{ sla_hours }} then 'breached'
             else 'pending'
         end as sla_status,
+        case
+            when has_sales_activities
+                then business_hours_to_first_sales_touch
+        end as business_hours_to_first_sales_touch,
+        case
+            when not has_sales_activities then 'unknown'
+            when business_hours_to_first_sales_touch <= {{ sla_business_hours }}
+                then 'met'
+            when business_hours_to_first_sales_touch > {{ sla_business_hours }}
+                then 'breached'
+            when business_hours_since_mql > {{ sla_business_hours }}
+                then 'breached'
+            else 'pending'
+        end as business_sla_status,
         is_won,
         is_won
         and {{ within_days('first_mql_at', 'won_at', window_days) }}

@@ -25,6 +25,8 @@ responses as (
         hours_to_first_sales_touch,
         is_touched,
         sla_status,
+        business_hours_to_first_sales_touch,
+        business_sla_status,
         is_won
     from {{ ref('int_mql_sales_response') }}
 ),
@@ -56,6 +58,8 @@ rollup_rows as (
                 hours_to_first_sales_touch,
                 is_touched,
                 sla_status,
+                business_hours_to_first_sales_touch,
+                business_sla_status,
                 is_won
             from responses
             {% if not (outer_loop.last and loop.last) %}union all{% endif %}
@@ -92,6 +96,14 @@ alignment as (
             as mqls_sla_pending,
         count(case when sla_status = 'unknown' then 1 end)
             as mqls_sla_unknown,
+        {{ percentile_value('business_hours_to_first_sales_touch', 0.5) }}
+            as median_business_hours_to_first_sales_touch,
+        count(case when business_sla_status = 'met' then 1 end)
+            as mqls_business_sla_met,
+        count(case when business_sla_status = 'breached' then 1 end)
+            as mqls_business_sla_breached,
+        count(case when business_sla_status = 'pending' then 1 end)
+            as mqls_business_sla_pending,
         count(case when is_won then 1 end) as mqls_won
     from rollup_rows
     group by
@@ -191,6 +203,22 @@ final as (
         cast(alignment.mqls_sla_met as double)
         / nullif(alignment.mqls_sla_met + alignment.mqls_sla_breached, 0)
             as sla_compliance_rate,
+        cast(alignment.median_business_hours_to_first_sales_touch as double)
+            as median_business_hours_to_first_sales_touch,
+        cast({{ var('sla_business_hours', 8) }} as double)
+            as sla_business_hours,
+        cast(alignment.mqls_business_sla_met as bigint)
+            as mqls_business_sla_met,
+        cast(alignment.mqls_business_sla_breached as bigint)
+            as mqls_business_sla_breached,
+        cast(alignment.mqls_business_sla_pending as bigint)
+            as mqls_business_sla_pending,
+        cast(alignment.mqls_business_sla_met as double)
+        / nullif(
+            alignment.mqls_business_sla_met
+            + alignment.mqls_business_sla_breached,
+            0
+        ) as business_sla_compliance_rate,
         cast(alignment.mqls_won as bigint) as mqls_won,
         cast(alignment.mqls_won as double)
         / nullif(alignment.mqls_received, 0) as mql_to_won_rate,

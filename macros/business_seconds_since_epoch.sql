@@ -1,0 +1,32 @@
+{#- Working seconds from Monday 1970-01-05 00:00 (reporting time zone) to
+    `ts`: whole weeks of 5 working days, whole working days of this week, and
+    the working part of today. Its differences are business durations. -#}
+{% macro business_seconds_since_epoch(ts) -%}
+    {%- set open = var('business_day_start_hour', 9) | float -%}
+    {%- set close = var('business_day_end_hour', 17) | float -%}
+    {%- if not (0 <= open < close <= 24) -%}
+        {{ exceptions.raise_compiler_error(
+            "vars business_day_start_hour (" ~ open ~ ") and business_day_end_hour ("
+            ~ close ~ ") must satisfy 0 <= start < end <= 24; set them in "
+            ~ "dbt_project.yml or with --vars") }}
+    {%- endif -%}
+    {%- set day_seconds = ((close - open) * 3600) | int -%}
+    {%- set local = to_reporting_tz(ts) -%}
+    {%- set day = dbt.datediff("cast('1970-01-05' as date)",
+        'cast(' ~ local ~ ' as date)', 'day') -%}
+    {%- set weekday = '(' ~ day ~ ' - 7 * floor((' ~ day ~ ') / 7.0))' -%}
+    {%- set second_of_day = dbt.datediff(
+        'cast(cast(' ~ local ~ ' as date) as timestamp)', local, 'second') -%}
+    (
+        floor(({{ day }}) / 7.0) * {{ 5 * day_seconds }}
+        + least({{ weekday }}, 5) * {{ day_seconds }}
+        + case
+            when {{ weekday }} < 5
+                then least(
+                    greatest({{ second_of_day }} - {{ (open * 3600) | int }}, 0),
+                    {{ day_seconds }}
+                )
+            else 0
+        end
+    )
+{%- endmacro %}
