@@ -37,3 +37,28 @@
         )
     end
 {%- endmacro %}
+
+{#- Spark's cast reads ISO-8601 with or without an offset (Z, +02:00,
+    -0530) into the session time zone, UTC (funnel.spark sets it); only text
+    that starts with a full date is cast, as Spark would also read "2025" or
+    "2025-03" as timestamps where DuckDB does not. The strftime formats of
+    var('extra_timestamp_formats') become Java patterns (%d -> d, ...: one
+    letter reads one or two digits, as strptime does). -#}
+{% macro spark__parse_timestamp(column) -%}
+    {%- set text = "trim(cast(" ~ column ~ " as string))" -%}
+    {%- set java = {'%d': 'd', '%m': 'M', '%Y': 'y', '%H': 'H', '%M': 'm',
+                    '%S': 's'} -%}
+    coalesce(
+        case
+            when {{ text }} rlike '^[0-9]{4}-[0-9]{2}-[0-9]{2}'
+                then try_cast({{ text }} as timestamp)
+        end
+        {%- for fmt in var('extra_timestamp_formats', []) %}
+        {%- set pattern = namespace(text=fmt | replace("'", "")) %}
+        {%- for code, letter in java.items() %}
+            {%- set pattern.text = pattern.text | replace(code, letter) %}
+        {%- endfor %},
+        try_to_timestamp({{ text }}, '{{ pattern.text }}')
+        {%- endfor %}
+    )
+{%- endmacro %}

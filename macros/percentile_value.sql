@@ -15,3 +15,9 @@
 {% macro duckdb__percentile_value(column, fraction) -%}
     quantile_cont({{ column }}, {{ fraction }})
 {%- endmacro %}
+
+{#- Spark's percentile interpolates exactly like quantile_cont, so both
+    engines give the same figure. -#}
+{% macro spark__percentile_value(column, fraction) -%}
+    percentile({{ column }}, {{ fraction }})
+{%- endmacro %}

@@ -20,3 +20,21 @@
         || coalesce(lower(trim({{ column }})), '')
     )
 {%- endmacro %}
+
+{#- On Spark the salt is the session conf funnel.pii_salt (set by
+    funnel.spark at session start, or server_side_parameters on a cluster),
+    read through Spark's ${...} substitution when the statement runs: the
+    compiled SQL holds the reference, never the salt. An unset conf is an
+    error, not a hash with the literal text as salt. -#}
+{% macro spark__pii_hash(column) -%}
+    md5(concat(
+        case
+            when '${funnel.pii_salt}' = concat('$', '{funnel.pii_salt}')
+                then raise_error(
+                    'the Spark conf funnel.pii_salt (the PII salt) is not set'
+                )
+            else '${funnel.pii_salt}'
+        end,
+        coalesce(lower(trim({{ column }})), '')
+    ))
+{%- endmacro %}

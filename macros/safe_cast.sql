@@ -3,3 +3,9 @@
 {% macro duckdb__safe_cast(field, type) -%}
     try_cast({{ field }} as {{ type }})
 {%- endmacro %}
+
+{#- Spark 4's try_cast: null for a bad value whatever the ANSI setting
+    (dbt-spark's safe_cast is a plain cast, an error in ANSI mode). -#}
+{% macro spark__safe_cast(field, type) -%}
+    try_cast({{ field }} as {{ type }})
+{%- endmacro %}

@@ -145,7 +145,8 @@ leads_joined as (
         stage_summary.first_won_at,
         stage_summary.latest_won_at,
         coalesce(stage_summary.mql_entries, 0) as mql_entries,
-        coalesce(stage_summary.furthest_stage_order, 1)
+        -- integer on every engine (a seed's integers are bigint on Spark)
+        cast(coalesce(stage_summary.furthest_stage_order, 1) as integer)
             as furthest_stage_order,
         stage_summary.current_status as status_from_changes,
         stage_summary.current_status_kind,

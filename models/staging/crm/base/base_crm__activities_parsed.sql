@@ -9,8 +9,10 @@
 ) %}
 {%- set files = landing_files_to_load('activities', signature) %}
 
+{#- Spark without Delta cannot delete rows (the pre-hook): it rebuilds the
+    table in full, which a cluster can afford. -#}
 {{ config(
-    materialized='incremental',
+    materialized='table' if target.type == 'spark' else 'incremental',
     incremental_strategy='append',
     on_schema_change='sync_all_columns',
     pre_hook="{{ delete_outdated_landing_rows('activities', '"

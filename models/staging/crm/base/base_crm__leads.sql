@@ -77,7 +77,10 @@ job_titles_ranked as (
         ) as match_rank
     from (select distinct job_title from parsed) as titles
     inner join seniority_patterns
-        on regexp_matches(titles.job_title, seniority_patterns.pattern, 'i')
+        on {{ regexp_found(
+            'titles.job_title', 'seniority_patterns.pattern',
+            case_insensitive=true
+        ) }}
 ),
 
 normalized as (
@@ -85,9 +88,9 @@ normalized as (
         parsed.*,
         coalesce(parsed.updated_at_parsed, parsed.created_at) as updated_at,
         coalesce(
-            regexp_matches(
-                parsed.email, '^[^@\s]+@[^@\s]+\.[a-z]{2,}$'
-            ),
+            {{ regexp_found(
+                'parsed.email', "'^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$'"
+            ) }},
             false
         ) as is_valid_email,
         coalesce(job_titles_ranked.seniority, 'unknown') as seniority,
