@@ -1,7 +1,7 @@
 {#- The `fraction` percentile (0-1) of `column` over the rows of a group, as
-    an aggregate. DuckDB interpolates exactly (quantile_cont); the default
-    (Spark) uses percentile_approx, whose result is an observed value
-    within its default accuracy. -#}
+    an aggregate. DuckDB interpolates exactly (quantile_cont), and so does
+    Spark's percentile; the default uses percentile_approx, whose result is
+    an observed value within its default accuracy. -#}
 {% macro percentile_value(column, fraction) -%}
     {{ return(adapter.dispatch('percentile_value', 'lead_funnel')(
         column, fraction

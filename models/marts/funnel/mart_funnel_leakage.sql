@@ -173,7 +173,9 @@ final as (
         period,
         cohort_month,
         stage,
-        stage_order,
+        -- the contract's types on every engine: a seed's integers are bigint
+        -- on Spark, row_number() is int there
+        cast(stage_order as integer) as stage_order,
         next_stage,
         entered,
         advanced,
@@ -191,10 +193,10 @@ final as (
             'sum(lost) over (partition by period, cohort_month)',
         ) }} as lost_share,
         -- ties: the earlier stage ranks first, so rank 1 is always one stage
-        row_number() over (
+        cast(row_number() over (
             partition by period, cohort_month
             order by lost desc, stage_order asc
-        ) as lost_volume_rank,
+        ) as bigint) as lost_volume_rank,
         {%- for rank in [1, 2, 3] %}
             top_drop_reason_{{ rank }},
             {{ fraction_of('top_drop_reason_' ~ rank ~ '_dropped', 'dropped') }}
