@@ -230,6 +230,8 @@ def dbt_build(
         kind = str(getattr(kind, "value", kind))
         if status in ("success", "pass"):
             build.passed[kind] = build.passed.get(kind, 0) + 1
+        elif status == "no-op":  # exposures
+            continue
         elif status == "skipped":
             build.skipped += 1
         elif status == "warn":
