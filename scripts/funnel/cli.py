@@ -665,10 +665,12 @@ def generate(out: str, leads: int, seed: int, dirty: bool, fmt: str) -> None:
 @click.option("--seed", default=42, show_default=True, type=int)
 @click.option("--as-of", "as_of_date", default=None,
               help="As-of date of both builds [default: the data's latest timestamp].")
+@click.option("--dirty", is_flag=True,
+              help="Inject every bad-input kind, so quarantine and repairs are compared too.")
 @click.option("--verbose", is_flag=True, help="Show dbt's own output.")
 @_exit
 def spark_check(work_dir: Path | None, leads: int, seed: int, as_of_date: str | None,
-                verbose: bool) -> int:
+                dirty: bool, verbose: bool) -> int:
     """Build the demo data on DuckDB and on Spark; compare every mart row for row.
 
     Both builds read the same landing zone with the same as-of date, future
@@ -686,7 +688,8 @@ def spark_check(work_dir: Path | None, leads: int, seed: int, as_of_date: str | 
     work = (work_dir or landing.PROJECT_DIR / "target" / "spark-check").resolve()
     try:
         result = spark.run_parity_check(
-            work, leads=leads, seed=seed, as_of_date=as_of_date, verbose=verbose, say=ui.info
+            work, leads=leads, seed=seed, as_of_date=as_of_date, verbose=verbose, say=ui.info,
+            dirty=dirty,
         )
     except spark.SparkBuildError as exc:
         ui.error(str(exc))

@@ -325,6 +325,7 @@ def run_parity_check(
     as_of_date: str | None = None,
     verbose: bool = False,
     say=print,
+    dirty: bool = False,
 ) -> ParityResult:
     """Generate the demo landing zone, build it on DuckDB and on Spark, compare the marts."""
     import shutil
@@ -346,8 +347,9 @@ def run_parity_check(
     dbt_vars: dict = {"future_cutoff": started.isoformat()}
     if as_of_date:
         dbt_vars["as_of_date"] = as_of_date
-    generate.generate(raw, leads=leads, seed=seed)
-    say(f"landing zone: {leads:,} demo leads (seed {seed}) in {raw}")
+    generate.generate(raw, leads=leads, seed=seed, dirty=dirty)
+    kind = "dirty demo leads (every bad-input kind)" if dirty else "demo leads"
+    say(f"landing zone: {leads:,} {kind} (seed {seed}) in {raw}")
 
     clock = time.monotonic()
     database, manifest, error = _duckdb_build(work_dir, raw, salt, dbt_vars, verbose)
