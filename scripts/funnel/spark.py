@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -61,9 +62,18 @@ def check_salt(salt: str) -> None:
         )
 
 
+def check_java() -> None:
+    if not os.environ.get("JAVA_HOME") and shutil.which("java") is None:
+        raise SparkBuildError(
+            "PySpark needs Java 17: install it (Debian: apt-get install openjdk-17-jre-headless) "
+            "or set JAVA_HOME"
+        )
+
+
 def start_session(work_dir: Path, salt: str, shuffle_partitions: int = 4) -> Any:
     """The local SparkSession dbt's session method will use; warehouse under work_dir."""
     check_salt(salt)
+    check_java()
     # PySpark turns timestamps into Python datetimes in the process's time zone.
     os.environ["TZ"] = "UTC"
     time.tzset()
@@ -328,8 +338,6 @@ def run_parity_check(
     dirty: bool = False,
 ) -> ParityResult:
     """Generate the demo landing zone, build it on DuckDB and on Spark, compare the marts."""
-    import shutil
-
     import duckdb
 
     from funnel import compare, generate
@@ -339,6 +347,7 @@ def run_parity_check(
     salt = salt or pii_salt()
     result = ParityResult()
     check_salt(salt)
+    check_java()  # before the DuckDB build, not after it
     for stale in ("raw", "duckdb", "spark", "target-duckdb", "target-spark"):
         shutil.rmtree(work_dir / stale, ignore_errors=True)
     raw = work_dir / "raw"
