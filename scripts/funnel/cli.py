@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import os
 import sys
 import traceback
 from collections.abc import Iterator
@@ -133,6 +134,7 @@ class Plan:
     publish: bool = True
     export_dir: Path | None = None  # None: no export
     freshness: str = "off"  # landing freshness: warn, error or off (funnel.reliability)
+    unit_tests: bool = True  # dbt unit tests test the code, which a scheduled refresh keeps
 
 
 class Stop(Exception):
@@ -259,6 +261,12 @@ def _dbt_build(plan: Plan, log: RunLog, ui: Ui, build: Path):
     args = ["build"] + (
         ["--select", plan.selector, "--indirect-selection", "cautious"] if plan.selector else []
     )
+    # The flag replaces dbt's DBT_EXCLUDE_RESOURCE_TYPES, so keep what that already excludes.
+    excluded = set(os.environ.get("DBT_EXCLUDE_RESOURCE_TYPES", "").replace(",", " ").split())
+    if not plan.unit_tests:
+        excluded.add("unit_test")
+    for resource_type in sorted(excluded):
+        args += ["--exclude-resource-type", resource_type]
     with log.step("dbt"), ui.progress("dbt build"):
         result = run_dbt(
             args, database=build, quiet=not ui.verbose, dbt_vars=plan.dbt_vars,
@@ -495,20 +503,27 @@ def export_command(export_dir: str) -> int:
               envvar="FUNNEL_FRESHNESS", show_default=True,
               help="A stale landing zone (thresholds in _crm__sources.yml): warn on stderr, "
                    "or stop with exit code 1 (error), or do not check (env FUNNEL_FRESHNESS).")
+@click.option("--unit-tests/--no-unit-tests", default=False, show_default=True,
+              envvar="FUNNEL_REFRESH_UNIT_TESTS",
+              help="Also run dbt's unit tests. They test the SQL on fixed rows, not the data, "
+                   "and the code does not change between scheduled runs; `funnel build` and "
+                   "CI run them (env FUNNEL_REFRESH_UNIT_TESTS).")
 @click.option("--verbose", is_flag=True, help="Progress and dbt's output on stderr.")
 def refresh(
     landing_dir: str, selector: str | None, dbt_vars: dict | None, export_dir: str,
-    log_file: Path | None, freshness: str, verbose: bool,
+    log_file: Path | None, freshness: str, unit_tests: bool, verbose: bool,
 ) -> None:
-    """The scheduled job: build, test, publish, export; one JSON log line per run.
+    """The scheduled job: build, data-test, publish, export; one JSON log line per run.
 
     Quiet by default (the JSON line on stdout, errors on stderr). Refused at
     once with exit code 3 while another refresh (or build) holds the lock.
+    dbt's unit tests are skipped unless --unit-tests is given.
     """
     log = RunLog("refresh")
     ui = Ui(verbose, for_cron=True, log=log)
     plan = Plan(landing.landing_dir_from_env(landing_dir), selector, dbt_vars,
-                export_dir=Path(export_dir).resolve(), freshness=freshness)
+                export_dir=Path(export_dir).resolve(), freshness=freshness,
+                unit_tests=unit_tests)
     try:
         with _locked("refresh", ui):
             log.exit_code = _run_pipeline(plan, log, ui)
