@@ -313,7 +313,7 @@ def _explain_failure(result, build: Path, published: Path | None, ui: Ui) -> Non
         if published is not None else "nothing was published (--no-publish)"
     )
     where = (
-        f"; failing rows are stored in the test_failures schema of the build warehouse {build} "
+        f"; failing rows can be queried in the test_failures schema of the build warehouse {build} "
         "(relations above)" if tests else ""
     )
     ui.error(f"{what}; {kept}{where}. Fix the data or the models, then run again")
