@@ -70,6 +70,11 @@ VARS_OPTION = click.option(
     "--vars", "dbt_vars", callback=_parse_vars, default=None,
     help="dbt vars as a YAML/JSON mapping, e.g. '{\"as_of_date\": \"2025-06-30\"}'.",
 )
+FULL_REFRESH_OPTION = click.option(
+    "--full-refresh", is_flag=True,
+    help="Rebuild the incremental models from every landing file (dbt --full-refresh). "
+         "Not needed for changed or removed files, which are reparsed anyway.",
+)
 
 
 def _build_db() -> Path:
@@ -135,6 +140,7 @@ class Plan:
     export_dir: Path | None = None  # None: no export
     freshness: str = "off"  # landing freshness: warn, error or off (funnel.reliability)
     unit_tests: bool = True  # dbt unit tests test the code, which a scheduled refresh keeps
+    full_refresh: bool = False  # dbt --full-refresh: incremental models rebuilt whole
 
 
 class Stop(Exception):
@@ -267,6 +273,8 @@ def _dbt_build(plan: Plan, log: RunLog, ui: Ui, build: Path):
         excluded.add("unit_test")
     for resource_type in sorted(excluded):
         args += ["--exclude-resource-type", resource_type]
+    if plan.full_refresh:
+        args.append("--full-refresh")
     with log.step("dbt"), ui.progress("dbt build"):
         result = run_dbt(
             args, database=build, quiet=not ui.verbose, dbt_vars=plan.dbt_vars,
@@ -410,13 +418,14 @@ def check(landing_dir: str, verbose: bool) -> None:
 @LANDING_OPTION
 @click.option("--select", "selector", default=None, help="dbt selector (default: everything).")
 @VARS_OPTION
+@FULL_REFRESH_OPTION
 @click.option("--no-publish", is_flag=True,
               help="Build and test only; leave the published warehouse as it is.")
 @click.option("--verbose", is_flag=True, help="Show dbt's own output.")
 @_exit
 def build(
-    landing_dir: str, selector: str | None, dbt_vars: dict | None, no_publish: bool,
-    verbose: bool,
+    landing_dir: str, selector: str | None, dbt_vars: dict | None, full_refresh: bool,
+    no_publish: bool, verbose: bool,
 ) -> int:
     """Check the landing zone, dbt build (seeds, models, tests), publish if every test passes.
 
@@ -426,7 +435,7 @@ def build(
     log = RunLog("build")
     ui = Ui(verbose, log=log)
     plan = Plan(landing.landing_dir_from_env(landing_dir), selector, dbt_vars,
-                publish=not no_publish)
+                publish=not no_publish, full_refresh=full_refresh)
     with _locked("build", ui):
         return _run_pipeline(plan, log, ui)
 
@@ -496,6 +505,7 @@ def export_command(export_dir: str) -> int:
 @LANDING_OPTION
 @click.option("--select", "selector", default=None, help="dbt selector (default: everything).")
 @VARS_OPTION
+@FULL_REFRESH_OPTION
 @EXPORT_OPTION
 @click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Append the JSON line to this file instead of printing it on stdout.")
@@ -510,8 +520,8 @@ def export_command(export_dir: str) -> int:
                    "CI run them (env FUNNEL_REFRESH_UNIT_TESTS).")
 @click.option("--verbose", is_flag=True, help="Progress and dbt's output on stderr.")
 def refresh(
-    landing_dir: str, selector: str | None, dbt_vars: dict | None, export_dir: str,
-    log_file: Path | None, freshness: str, unit_tests: bool, verbose: bool,
+    landing_dir: str, selector: str | None, dbt_vars: dict | None, full_refresh: bool,
+    export_dir: str, log_file: Path | None, freshness: str, unit_tests: bool, verbose: bool,
 ) -> None:
     """The scheduled job: build, data-test, publish, export; one JSON log line per run.
 
@@ -523,7 +533,7 @@ def refresh(
     ui = Ui(verbose, for_cron=True, log=log)
     plan = Plan(landing.landing_dir_from_env(landing_dir), selector, dbt_vars,
                 export_dir=Path(export_dir).resolve(), freshness=freshness,
-                unit_tests=unit_tests)
+                unit_tests=unit_tests, full_refresh=full_refresh)
     try:
         with _locked("refresh", ui):
             log.exit_code = _run_pipeline(plan, log, ui)

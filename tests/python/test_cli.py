@@ -126,6 +126,11 @@ def node_types(project: Project) -> dict[str, int]:
     return types
 
 
+def run_args(project: Project) -> dict:
+    """The arguments dbt recorded for the copy's last run."""
+    return json.loads((project.root / "target" / "run_results.json").read_text())["args"]
+
+
 READER = r"""
 import json, sys, time
 from pathlib import Path
@@ -217,6 +222,15 @@ def test_refresh_runs_data_tests_and_unit_tests_only_when_asked(project: Project
     assert proc.returncode == 0, proc.stderr
     with_units = node_types(project)
     assert with_units["unit_test"] >= 1 and with_units["model"] == 1
+    assert run_args(project).get("full_refresh", False) is False
+
+
+def test_full_refresh_is_passed_to_dbt(project: Project) -> None:
+    proc = project.run("build", "--full-refresh", "--no-publish", "--select",
+                       "base_crm__activities_parsed")
+    assert proc.returncode == 0, proc.stderr
+    assert run_args(project)["full_refresh"] is True
+    assert node_types(project)["model"] == 1
 
 
 def test_export_has_every_mart_of_the_manifest_with_matching_rows(project: Project) -> None:
