@@ -302,6 +302,19 @@ def _dag_order(nodes: dict[str, dict]) -> list[str]:
     return order
 
 
+def data_test_fails_sql(node: dict) -> str:
+    """SQL returning whether a data test fails the build, judged as dbt judges it:
+    ``fail_calc`` over the test's rows, compared with ``error_if``; a warn-severity
+    test never fails it."""
+    config = node["config"]
+    if str(config.get("severity") or "error").lower() != "error":
+        return "select false"
+    fail_calc = config.get("fail_calc") or "count(*)"
+    error_if = config.get("error_if") or "!= 0"
+    return (f"select coalesce(({fail_calc}) {error_if}, false) from (\n"
+            f"{node['compiled_code']}\n) as dbt_internal_test")
+
+
 def run_direct(manifest_path: Path, build_db: Path, direct_db: Path) -> dict:
     """Run the build's compiled SQL in one DuckDB connection: seconds for models and tests.
 
@@ -369,11 +382,8 @@ def run_direct(manifest_path: Path, build_db: Path, direct_db: Path) -> dict:
         for node in nodes.values():
             if node["resource_type"] != "test" or node.get("compiled_code") is None:
                 continue
-            count = con.execute(
-                f"select count(*) from (\n{node['compiled_code']}\n) as failures"
-            ).fetchall()[0][0]
             tests += 1
-            failing += count > 0 and node["config"].get("severity", "error").lower() == "error"
+            failing += bool(con.execute(data_test_fails_sql(node)).fetchall()[0][0])
         tests_s = time.monotonic() - start
     finally:
         con.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import os
 import sys
 import traceback
 from collections.abc import Iterator
@@ -68,6 +69,11 @@ def _parse_vars(ctx: click.Context, param: click.Parameter, value: str | None) -
 VARS_OPTION = click.option(
     "--vars", "dbt_vars", callback=_parse_vars, default=None,
     help="dbt vars as a YAML/JSON mapping, e.g. '{\"as_of_date\": \"2025-06-30\"}'.",
+)
+FULL_REFRESH_OPTION = click.option(
+    "--full-refresh", is_flag=True,
+    help="Rebuild the incremental models from every landing file (dbt --full-refresh). "
+         "Not needed for changed or removed files, which are reparsed anyway.",
 )
 
 
@@ -133,6 +139,8 @@ class Plan:
     publish: bool = True
     export_dir: Path | None = None  # None: no export
     freshness: str = "off"  # landing freshness: warn, error or off (funnel.reliability)
+    unit_tests: bool = True  # dbt unit tests test the code, which a scheduled refresh keeps
+    full_refresh: bool = False  # dbt --full-refresh: incremental models rebuilt whole
 
 
 class Stop(Exception):
@@ -259,6 +267,14 @@ def _dbt_build(plan: Plan, log: RunLog, ui: Ui, build: Path):
     args = ["build"] + (
         ["--select", plan.selector, "--indirect-selection", "cautious"] if plan.selector else []
     )
+    # The flag replaces dbt's DBT_EXCLUDE_RESOURCE_TYPES, so keep what that already excludes.
+    excluded = set(os.environ.get("DBT_EXCLUDE_RESOURCE_TYPES", "").replace(",", " ").split())
+    if not plan.unit_tests:
+        excluded.add("unit_test")
+    for resource_type in sorted(excluded):
+        args += ["--exclude-resource-type", resource_type]
+    if plan.full_refresh:
+        args.append("--full-refresh")
     with log.step("dbt"), ui.progress("dbt build"):
         result = run_dbt(
             args, database=build, quiet=not ui.verbose, dbt_vars=plan.dbt_vars,
@@ -305,7 +321,7 @@ def _explain_failure(result, build: Path, published: Path | None, ui: Ui) -> Non
         if published is not None else "nothing was published (--no-publish)"
     )
     where = (
-        f"; failing rows are stored in the test_failures schema of the build warehouse {build} "
+        f"; failing rows can be queried in the test_failures schema of the build warehouse {build} "
         "(relations above)" if tests else ""
     )
     ui.error(f"{what}; {kept}{where}. Fix the data or the models, then run again")
@@ -402,13 +418,14 @@ def check(landing_dir: str, verbose: bool) -> None:
 @LANDING_OPTION
 @click.option("--select", "selector", default=None, help="dbt selector (default: everything).")
 @VARS_OPTION
+@FULL_REFRESH_OPTION
 @click.option("--no-publish", is_flag=True,
               help="Build and test only; leave the published warehouse as it is.")
 @click.option("--verbose", is_flag=True, help="Show dbt's own output.")
 @_exit
 def build(
-    landing_dir: str, selector: str | None, dbt_vars: dict | None, no_publish: bool,
-    verbose: bool,
+    landing_dir: str, selector: str | None, dbt_vars: dict | None, full_refresh: bool,
+    no_publish: bool, verbose: bool,
 ) -> int:
     """Check the landing zone, dbt build (seeds, models, tests), publish if every test passes.
 
@@ -418,7 +435,7 @@ def build(
     log = RunLog("build")
     ui = Ui(verbose, log=log)
     plan = Plan(landing.landing_dir_from_env(landing_dir), selector, dbt_vars,
-                publish=not no_publish)
+                publish=not no_publish, full_refresh=full_refresh)
     with _locked("build", ui):
         return _run_pipeline(plan, log, ui)
 
@@ -488,6 +505,7 @@ def export_command(export_dir: str) -> int:
 @LANDING_OPTION
 @click.option("--select", "selector", default=None, help="dbt selector (default: everything).")
 @VARS_OPTION
+@FULL_REFRESH_OPTION
 @EXPORT_OPTION
 @click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Append the JSON line to this file instead of printing it on stdout.")
@@ -495,20 +513,27 @@ def export_command(export_dir: str) -> int:
               envvar="FUNNEL_FRESHNESS", show_default=True,
               help="A stale landing zone (thresholds in _crm__sources.yml): warn on stderr, "
                    "or stop with exit code 1 (error), or do not check (env FUNNEL_FRESHNESS).")
+@click.option("--unit-tests/--no-unit-tests", default=False, show_default=True,
+              envvar="FUNNEL_REFRESH_UNIT_TESTS",
+              help="Also run dbt's unit tests. They test the SQL on fixed rows, not the data, "
+                   "and the code does not change between scheduled runs; `funnel build` and "
+                   "CI run them (env FUNNEL_REFRESH_UNIT_TESTS).")
 @click.option("--verbose", is_flag=True, help="Progress and dbt's output on stderr.")
 def refresh(
-    landing_dir: str, selector: str | None, dbt_vars: dict | None, export_dir: str,
-    log_file: Path | None, freshness: str, verbose: bool,
+    landing_dir: str, selector: str | None, dbt_vars: dict | None, full_refresh: bool,
+    export_dir: str, log_file: Path | None, freshness: str, unit_tests: bool, verbose: bool,
 ) -> None:
-    """The scheduled job: build, test, publish, export; one JSON log line per run.
+    """The scheduled job: build, data-test, publish, export; one JSON log line per run.
 
     Quiet by default (the JSON line on stdout, errors on stderr). Refused at
     once with exit code 3 while another refresh (or build) holds the lock.
+    dbt's unit tests are skipped unless --unit-tests is given.
     """
     log = RunLog("refresh")
     ui = Ui(verbose, for_cron=True, log=log)
     plan = Plan(landing.landing_dir_from_env(landing_dir), selector, dbt_vars,
-                export_dir=Path(export_dir).resolve(), freshness=freshness)
+                export_dir=Path(export_dir).resolve(), freshness=freshness,
+                unit_tests=unit_tests, full_refresh=full_refresh)
     try:
         with _locked("refresh", ui):
             log.exit_code = _run_pipeline(plan, log, ui)

@@ -44,6 +44,7 @@ class Project:
     refreshed_at: float = 0.0
     reader_seen: list[dict] | None = None
     reader_stderr: str = ""
+    first_node_types: dict[str, int] | None = None
 
     @property
     def lock_file(self) -> Path:
@@ -115,6 +116,21 @@ def log_line(proc: subprocess.CompletedProcess) -> dict:
     return json.loads(lines[0])
 
 
+def node_types(project: Project) -> dict[str, int]:
+    """Resource type -> nodes run, from the copy's last target/run_results.json."""
+    results = json.loads((project.root / "target" / "run_results.json").read_text())["results"]
+    types: dict[str, int] = {}
+    for node in results:
+        kind = node["unique_id"].split(".")[0]
+        types[kind] = types.get(kind, 0) + 1
+    return types
+
+
+def run_args(project: Project) -> dict:
+    """The arguments dbt recorded for the copy's last run."""
+    return json.loads((project.root / "target" / "run_results.json").read_text())["args"]
+
+
 READER = r"""
 import json, sys, time
 from pathlib import Path
@@ -166,6 +182,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
         assert json.loads(reader.stdout.readline()) == {"ready": True}
         project.first_refresh = project.run("refresh")
         project.refreshed_at = time.time()
+        project.first_node_types = node_types(project)
         time.sleep(0.5)  # the reader goes on reading the replaced file for a while
     finally:
         stop.touch()
@@ -193,6 +210,27 @@ def test_refresh_builds_publishes_exports_and_logs_one_json_line(project: Projec
     assert query(project.published_db, f"select count(*) from marts.{PROBE_MART}") == [(3,)]
     # readers never need the build file; views of the copy resolve in the copy
     assert query(project.published_db, "select count(*) from staging.stg_crm__leads") == [(3,)]
+
+
+def test_refresh_runs_data_tests_and_unit_tests_only_when_asked(project: Project) -> None:
+    """A scheduled refresh runs every data test but not the unit tests (they test the code,
+    not the data); --unit-tests brings them back."""
+    assert project.first_node_types["test"] > 100
+    assert project.first_node_types["model"] > 50
+    assert "unit_test" not in project.first_node_types
+    proc = project.run("refresh", "--unit-tests", "--select", "int_as_of")
+    assert proc.returncode == 0, proc.stderr
+    with_units = node_types(project)
+    assert with_units["unit_test"] >= 1 and with_units["model"] == 1
+    assert run_args(project).get("full_refresh", False) is False
+
+
+def test_full_refresh_is_passed_to_dbt(project: Project) -> None:
+    proc = project.run("build", "--full-refresh", "--no-publish", "--select",
+                       "base_crm__activities_parsed")
+    assert proc.returncode == 0, proc.stderr
+    assert run_args(project)["full_refresh"] is True
+    assert node_types(project)["model"] == 1
 
 
 def test_export_has_every_mart_of_the_manifest_with_matching_rows(project: Project) -> None:
