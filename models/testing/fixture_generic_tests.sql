@@ -31,19 +31,19 @@ final as (
     -- a duplicate whose key is partly null: still one failing group
     select
         5 as fixture_id,
-        cast(null as varchar) as group_key,
+        cast(null as {{ dbt.type_string() }}) as group_key,
         3 as member_key,
         1 as amount
     union all
     select
         6 as fixture_id,
-        cast(null as varchar) as group_key,
+        cast(null as {{ dbt.type_string() }}) as group_key,
         3 as member_key,
         1 as amount
     union all
     select
         7 as fixture_id,
-        cast(null as varchar) as group_key,
+        cast(null as {{ dbt.type_string() }}) as group_key,
         4 as member_key,
         1 as amount
 )
