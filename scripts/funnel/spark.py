@@ -183,17 +183,12 @@ def _files_statements(report: landing.LandingReport) -> list[str]:
         f"create table {table} (table_name string, source_file string, "
         "modified_at timestamp, size_bytes bigint) using parquet",
     ]
-    prefix = str(report.landing_dir).rstrip("/") + "/"
-    rows = []
-    for name, files in report.tables.items():
-        for paths in files.files.values():
-            for path in paths:
-                stat = path.stat()
-                modified = datetime.fromtimestamp(stat.st_mtime, UTC).replace(tzinfo=None)
-                rows.append(
-                    f"({quote_literal(name)}, {quote_literal(str(path).removeprefix(prefix))}, "
-                    f"timestamp {quote_literal(modified.isoformat(sep=' '))}, {stat.st_size})"
-                )
+    _, files = landing.files_sql(report)  # the DuckDB rows: one per landing file
+    rows = [
+        f"({quote_literal(name)}, {quote_literal(source_file)}, "
+        f"timestamp {quote_literal(modified.isoformat(sep=' '))}, {size})"
+        for name, source_file, modified, size in files
+    ]
     if rows:
         statements.append(f"insert into {table} values " + ", ".join(rows))
     return statements

@@ -8,7 +8,6 @@ marked `spark`, run by `make test-spark` (part of `make test`), not by
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,6 @@ SALT = "parity-test-salt-7f3a"
 pytestmark = pytest.mark.spark
 
 
-@pytest.mark.skipif(shutil.which("java") is None, reason="PySpark needs Java 17")
 def test_every_mart_is_identical_on_spark(tmp_path: Path):
     work = tmp_path / "spark-check"
     proc = run_funnel(
