@@ -22,7 +22,7 @@ quarantined as (
             _source_file as source_file,
             primary_issue as primary_reason,
             issues as reasons,
-            _row_hash as row_hash
+            cast(_row_hash as {{ dbt.type_string() }}) as row_hash
         from {{ ref('base_crm__' ~ table) }}
         where _row_outcome = 'quarantined'
         {%- if not loop.last %}

@@ -3,9 +3,28 @@
 -- base_crm__activities). Incremental by landing file: a daily drop adds a
 -- file, and only new or changed files are parsed (macros
 -- landing_files_to_load, delete_outdated_landing_rows). The signature makes
--- a change to this parser or to var('extra_timestamp_formats') reparse all.
+-- a change to this parser, to a macro it calls or to
+-- var('extra_timestamp_formats') reparse all.
+{#- The parse, rendered: its md5 is part of each loaded file's version. -#}
+{%- set parse_columns %}
+    {{ clean_key('activity_id') }} as activity_id,
+    {{ clean_key('lead_id') }} as lead_id,
+    {{ parse_timestamp('occurred_at') }} as occurred_at,
+    nullif(trim(occurred_at), '') as occurred_at_text,
+    replace({{ normalize_label('activity_type') }}, ' ', '_')
+        as activity_type,
+    nullif(trim(owner_team), '') as owner_team_text,
+    {{ clean_key('campaign_id') }} as campaign_id,
+    _source_file,
+    _file_version,
+    {{ row_hash([
+        'activity_id', 'lead_id', 'occurred_at', 'activity_type',
+        'owner_team', 'campaign_id', '_source_file',
+    ]) }} as _row_hash
+{%- endset %}
 {%- set signature = local_md5(
-    model.raw_code ~ tojson(var('extra_timestamp_formats', []))
+    model.raw_code ~ parse_columns
+    ~ tojson(var('extra_timestamp_formats', []))
 ) %}
 {%- set files = landing_files_to_load('activities', signature) %}
 
@@ -27,20 +46,7 @@ source as (
 
 parsed as (
     select
-        {{ clean_key('activity_id') }} as activity_id,
-        {{ clean_key('lead_id') }} as lead_id,
-        {{ parse_timestamp('occurred_at') }} as occurred_at,
-        nullif(trim(occurred_at), '') as occurred_at_text,
-        replace({{ normalize_label('activity_type') }}, ' ', '_')
-            as activity_type,
-        nullif(trim(owner_team), '') as owner_team_text,
-        {{ clean_key('campaign_id') }} as campaign_id,
-        _source_file,
-        _file_version,
-        {{ row_hash([
-            'activity_id', 'lead_id', 'occurred_at', 'activity_type',
-            'owner_team', 'campaign_id', '_source_file',
-        ]) }} as _row_hash
+        {{ parse_columns | trim }}
     from source
 ),
 

@@ -2,8 +2,22 @@
 -- nothing that depends on other rows, seeds or the run's clock (that is
 -- base_crm__lead_status_changes). Incremental by landing file, like
 -- base_crm__activities_parsed.
+{#- The parse, rendered: its md5 is part of each loaded file's version, so a
+    change to this model or to a macro it calls reparses every file. -#}
+{%- set parse_columns %}
+    {{ clean_key('lead_id') }} as lead_id,
+    {{ normalize_label('status') }} as status_label,
+    {{ parse_timestamp('changed_at') }} as changed_at,
+    nullif(trim(changed_at), '') as changed_at_text,
+    nullif(trim(reason), '') as reason_text,
+    _source_file,
+    _file_version,
+    {{ row_hash(['lead_id', 'status', 'changed_at', 'reason',
+                 '_source_file']) }} as _row_hash
+{%- endset %}
 {%- set signature = local_md5(
-    model.raw_code ~ tojson(var('extra_timestamp_formats', []))
+    model.raw_code ~ parse_columns
+    ~ tojson(var('extra_timestamp_formats', []))
 ) %}
 {%- set files = landing_files_to_load('lead_status_changes', signature) %}
 
@@ -25,15 +39,7 @@ source as (
 
 parsed as (
     select
-        {{ clean_key('lead_id') }} as lead_id,
-        {{ normalize_label('status') }} as status_label,
-        {{ parse_timestamp('changed_at') }} as changed_at,
-        nullif(trim(changed_at), '') as changed_at_text,
-        nullif(trim(reason), '') as reason_text,
-        _source_file,
-        _file_version,
-        {{ row_hash(['lead_id', 'status', 'changed_at', 'reason',
-                     '_source_file']) }} as _row_hash
+        {{ parse_columns | trim }}
     from source
 ),
 
