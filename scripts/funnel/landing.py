@@ -376,17 +376,19 @@ def _check_file(
         )
         return
     if dialect is not None:
-        dialect = _check_rows(con, path, dialect, report)
+        # the CSV check reads every row once and returns their count
+        dialect, rows = _check_rows(con, path, dialect, report)
         if dialect is None:
             return
         table.dialects[path] = dialect
+    else:
+        try:
+            rows = con.execute(_count_sql(fmt, path, dialect)).fetchone()[0]
+        except duckdb.Error as exc:
+            report.errors.append(_explain_read_error(path, exc))
+            return
     table.headers[path] = mapping
-    try:
-        count = con.execute(_count_sql(fmt, path, dialect)).fetchone()
-    except duckdb.Error as exc:
-        report.errors.append(_explain_read_error(path, exc))
-        return
-    table.rows += int(count[0]) if count else 0
+    table.rows += int(rows or 0)
 
 
 def _lines(lines: list[int]) -> str:
@@ -416,8 +418,9 @@ def _check_rows(
     path: Path,
     dialect: CsvDialect,
     report: LandingReport,
-) -> CsvDialect | None:
-    """The dialect to read ``path`` with, or None (and an error) when rows cannot be read.
+) -> tuple[CsvDialect | None, int]:
+    """The dialect to read ``path`` with and its row count, or (None, 0) and an
+    error when rows cannot be read.
 
     A clean file is read once. Otherwise DuckDB's rejects table lists every
     bad row: short rows only are padded, with a warning naming the lines; any
@@ -425,8 +428,7 @@ def _check_rows(
     quoted in messages: they may hold personal data.
     """
     try:
-        con.execute(_count_sql("csv", path, dialect)).fetchall()
-        return dialect
+        return dialect, con.execute(_count_sql("csv", path, dialect)).fetchall()[0][0]
     except duckdb.Error as exc:
         failure = exc
     rejects = "funnel_rejected_rows"
@@ -442,7 +444,7 @@ def _check_rows(
         ).fetchall()
     except duckdb.Error:
         report.errors.append(_explain_read_error(path, failure))
-        return None
+        return None, 0
     finally:
         for table in (rejects, rejects + "_scans"):
             con.execute(f"drop table if exists {quote_ident(table)}")
@@ -469,7 +471,7 @@ def _check_rows(
             f"{path}, line {first}: cannot be read: {what}; {where}. Nothing was loaded; "
             f"{hint}"
         )
-        return None
+        return None, 0
     short = errors.get(SHORT_ROW, [])
     padded = CsvDialect(dialect.delimiter, dialect.columns, pad_short_rows=True)
     try:
@@ -479,12 +481,12 @@ def _check_rows(
     if not short or total != good + len(short):
         # never accept a read that would lose or invent rows
         report.errors.append(_explain_read_error(path, failure))
-        return None
+        return None, 0
     report.warnings.append(
         f"{path}: {len(short)} row(s) had fewer fields than the header (line "
         f"{_lines(short)}); their missing trailing fields were read as empty ({where})"
     )
-    return padded
+    return padded, total
 
 
 def view_sql(table: TableFiles, landing_dir: Path) -> str:
