@@ -4,8 +4,8 @@
     try_cast({{ field }} as {{ type }})
 {%- endmacro %}
 
-{#- Spark 4's try_cast: null for a bad value whatever the ANSI setting
-    (dbt-spark's safe_cast is a plain cast, an error in ANSI mode). -#}
+{#- Spark 4 has the same try_cast: null for a bad value whatever the ANSI
+    setting (dbt-spark's safe_cast is a plain cast, an error in ANSI mode). -#}
 {% macro spark__safe_cast(field, type) -%}
-    try_cast({{ field }} as {{ type }})
+    {{ return(duckdb__safe_cast(field, type)) }}
 {%- endmacro %}

@@ -6,7 +6,7 @@ import contextlib
 import json
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from funnel.landing import PROJECT_DIR
@@ -26,6 +26,7 @@ class DbtResult:
     failures: list[dict]  # failing or erroring nodes: name, status, message, failures, relation
     counts: dict[str, int]  # status -> number of nodes
     exception: BaseException | None = None
+    nodes: list[dict] = field(default_factory=list)  # every node, as `failures` has them
 
     @property
     def failing_tests(self) -> list[dict]:
@@ -38,6 +39,7 @@ def run_dbt(
     quiet: bool = True,
     dbt_vars: dict | None = None,
     log_to_stderr: bool = False,
+    target_path: Path | None = None,
 ) -> DbtResult:
     """Run one dbt command in this process against the project.
 
@@ -45,43 +47,47 @@ def run_dbt(
     so it can be published or opened by another process.
     ``log_to_stderr`` sends dbt's console output to stderr, so that stdout
     carries only the command's own result (the JSON line of ``funnel refresh``).
-    dbtRunner is not re-entrant: one invocation at a time per process.
+    ``target_path`` puts dbt's artifacts elsewhere than TARGET_DIR (the Spark
+    build keeps its own). dbtRunner is not re-entrant: one invocation at a
+    time per process.
     """
     from dbt.cli.main import dbtRunner  # slow import: only when dbt is needed
 
     if database is not None:
         os.environ["FUNNEL_BUILD_DB"] = str(database)
     base = ["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+    if target_path is not None:
+        base += ["--target-path", str(target_path)]
+    run_results = (target_path or TARGET_DIR) / RUN_RESULTS.name
     flags = ["--quiet"] if quiet else []
     extra = ["--vars", json.dumps(dbt_vars)] if dbt_vars else []
     # A run that stops before dbt writes its results must not be judged by the last one's.
-    RUN_RESULTS.unlink(missing_ok=True)
+    run_results.unlink(missing_ok=True)
     stream = sys.stderr if log_to_stderr else sys.stdout
     try:
         with contextlib.redirect_stdout(stream):
             result = dbtRunner().invoke([*flags, *args, *extra, *base])
     finally:
         release_duckdb()
-    failures: list[dict] = []
+    nodes = [
+        {
+            "name": node.get("unique_id"),
+            "status": str(node.get("status")),
+            "message": node.get("message"),
+            "failures": node.get("failures"),
+            "relation": node.get("relation_name"),
+        }
+        for node in _run_results(run_results)
+    ]
     counts: dict[str, int] = {}
-    for node in _run_results():
-        status = str(node.get("status"))
-        counts[status] = counts.get(status, 0) + 1
-        if status in FAILED_STATUSES:
-            failures.append(
-                {
-                    "name": node.get("unique_id"),
-                    "status": status,
-                    "message": node.get("message"),
-                    "failures": node.get("failures"),
-                    "relation": node.get("relation_name"),
-                }
-            )
+    for node in nodes:
+        counts[node["status"]] = counts.get(node["status"], 0) + 1
     return DbtResult(
         success=bool(result.success),
-        failures=failures,
+        failures=[node for node in nodes if node["status"] in FAILED_STATUSES],
         counts=counts,
         exception=result.exception,
+        nodes=nodes,
     )
 
 
@@ -105,10 +111,10 @@ def release_duckdb() -> None:
         environment.close()
 
 
-def _run_results() -> list[dict]:
-    if not RUN_RESULTS.exists():
+def _run_results(path: Path = RUN_RESULTS) -> list[dict]:
+    if not path.exists():
         return []
-    return json.loads(RUN_RESULTS.read_text()).get("results", [])
+    return json.loads(path.read_text()).get("results", [])
 
 
 def manifest_models(schema: str, manifest: Path = MANIFEST) -> list[str] | None:

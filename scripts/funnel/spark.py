@@ -215,38 +215,28 @@ def dbt_build(
     target_path: Path, dbt_vars: dict | None = None, quiet: bool = True
 ) -> SparkBuild:
     """`dbt build --target spark` in this process (it uses the session started here)."""
-    import json
+    from funnel.dbt import FAILED_STATUSES, run_dbt
 
-    from dbt.cli.main import dbtRunner
-
-    project = str(landing.PROJECT_DIR)
-    args = [
-        *(["--quiet"] if quiet else []),
-        "build", "--target", SPARK_TARGET, "--exclude", SPARK_EXCLUDE,
-        "--project-dir", project, "--profiles-dir", project,
-        "--target-path", str(target_path),
-        *(["--vars", json.dumps(dbt_vars)] if dbt_vars else []),
-    ]
     started = time.monotonic()
-    result = dbtRunner().invoke(args)
-    build = SparkBuild(success=bool(result.success), seconds=time.monotonic() - started)
+    result = run_dbt(
+        ["build", "--target", SPARK_TARGET, "--exclude", SPARK_EXCLUDE],
+        quiet=quiet, dbt_vars=dbt_vars, target_path=target_path,
+    )
+    build = SparkBuild(success=result.success, seconds=time.monotonic() - started)
     if result.exception is not None:
         build.failures.append(f"dbt could not run: {result.exception}")
-    for node in getattr(result.result, "results", None) or []:
-        status = str(getattr(node.status, "value", node.status))
-        kind = node.node.resource_type
-        kind = str(getattr(kind, "value", kind))
+    for node in result.nodes:
+        status, name = node["status"], str(node["name"])
         if status in ("success", "pass"):
+            kind = name.split(".", 1)[0]  # model., test., unit_test., seed.
             build.passed[kind] = build.passed.get(kind, 0) + 1
-        elif status == "no-op":  # exposures
-            continue
         elif status == "skipped":
             build.skipped += 1
         elif status == "warn":
-            build.warned.append(f"{node.node.unique_id}: {node.failures} row(s)")
-        else:
-            message = re.sub(r"\s+", " ", str(node.message or ""))[:400]
-            build.failures.append(f"{node.node.unique_id}: {status}: {message}")
+            build.warned.append(f"{name}: {node['failures']} row(s)")
+        elif status in FAILED_STATUSES:
+            message = re.sub(r"\s+", " ", str(node["message"] or ""))[:400]
+            build.failures.append(f"{name}: {status}: {message}")
     return build
 
 
