@@ -358,6 +358,7 @@ def run_direct(manifest_path: Path, build_db: Path, direct_db: Path) -> dict:
                             f"select * from dbt_build.{quote_ident(schema)}.{quote_ident(alias)}")
         con.execute("detach dbt_build")
 
+        seconds: dict[str, float] = {}
         start = time.monotonic()
         models = 0
         for uid in _dag_order(nodes):
@@ -372,7 +373,9 @@ def run_direct(manifest_path: Path, build_db: Path, direct_db: Path) -> dict:
             con.execute(f"create schema if not exists {quote_ident(catalog)}."
                         f"{quote_ident(node['schema'])}")
             what = "view" if kind == "view" else "table"
+            began = time.monotonic()
             con.execute(f"create or replace {what} {node['relation_name']} as (\n{code}\n)")
+            seconds[uid] = time.monotonic() - began
             models += 1
         con.execute("checkpoint")
         models_s = time.monotonic() - start
@@ -383,12 +386,16 @@ def run_direct(manifest_path: Path, build_db: Path, direct_db: Path) -> dict:
             if node["resource_type"] != "test" or node.get("compiled_code") is None:
                 continue
             tests += 1
+            began = time.monotonic()
             failing += bool(con.execute(data_test_fails_sql(node)).fetchall()[0][0])
+            seconds[uid] = time.monotonic() - began
         tests_s = time.monotonic() - start
     finally:
         con.close()
+    slowest = sorted(seconds.items(), key=lambda item: -item[1])[:12]
     return {"models": models, "models_s": round(models_s, 2), "tests": tests,
-            "tests_s": round(tests_s, 2), "failing_tests": failing}
+            "tests_s": round(tests_s, 2), "failing_tests": failing,
+            "slowest": {uid.split(".", 2)[-1]: round(s, 2) for uid, s in slowest}}
 
 
 # --- one size, several runs -----------------------------------------------------
