@@ -87,29 +87,10 @@ checked as (
     from normalized
 ),
 
-single_version_outcomes as (
-    select
-        *,
-        case
-            when issues != '' then 'quarantined' else 'staged'
-        end as _row_outcome
-    from checked
-    where not has_versions
-),
-
-multi_version_outcomes as (
-    select
-        *,
-        {{ row_outcome('activity_id', 'occurred_at desc nulls last') }}
-            as _row_outcome
-    from checked
-    where has_versions
-),
-
 outcomes as (
-    select * from single_version_outcomes
-    union all
-    select * from multi_version_outcomes
+    {{ versioned_outcomes(
+        'checked', 'activity_id', 'occurred_at desc nulls last'
+    ) }}
 ),
 
 final as (
