@@ -382,7 +382,7 @@ def run_direct(manifest_path: Path, build_db: Path, direct_db: Path) -> dict:
 
         start = time.monotonic()
         tests = failing = 0
-        for node in nodes.values():
+        for uid, node in nodes.items():
             if node["resource_type"] != "test" or node.get("compiled_code") is None:
                 continue
             tests += 1
@@ -658,6 +658,15 @@ def markdown(records: list[dict]) -> str:
             slowest = list(dbt.get("slowest", {}).items())[:8]
             lines.append(f"* {size['label']} {size['format']}: {dbt.get('by_type_s')}; "
                          + ", ".join(f"{name} {sec}" for name, sec in slowest))
+    lines += ["", "The same SQL without dbt (direct), slowest models and tests of the last run:",
+              ""]
+    for _, size in rows:
+        sql = size["runs"][-1].get("direct", {}).get("sql") or {}
+        if sql.get("slowest"):
+            lines.append(f"* {size['label']} {size['format']}: models {sql['models_s']} s, "
+                         f"tests {sql['tests_s']} s; "
+                         + ", ".join(f"{name} {sec}" for name, sec in
+                                     list(sql["slowest"].items())[:8]))
     return "\n".join(lines) + "\n"
 
 

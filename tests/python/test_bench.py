@@ -28,3 +28,46 @@ def test_direct_run_judges_a_data_test_as_dbt_does(rows: int, config: dict, fail
 
 def test_sizes_are_parsed_with_suffixes() -> None:
     assert parse_sizes("100k,1m") == [100_000, 1_000_000]
+
+
+def test_direct_run_builds_models_in_order_and_times_each_node(tmp_path) -> None:
+    """A two-model manifest over a landing view and a seed, run without dbt."""
+    import json
+
+    from funnel.bench import markdown, run_direct
+
+    build = tmp_path / "build" / "funnel.duckdb"
+    build.parent.mkdir()
+    con = duckdb.connect(str(build))
+    con.execute("create schema landing; create view landing.leads as select * from range(5) t(i)")
+    con.execute("create schema reference; create table reference.s as select 3 as k")
+    con.close()
+
+    def model(name: str, kind: str, sql: str, parents: list[str]) -> dict:
+        return {"resource_type": "model", "config": {"materialized": kind}, "schema": "staging",
+                "relation_name": f'"funnel"."staging"."{name}"', "compiled_code": sql,
+                "depends_on": {"nodes": parents}}
+
+    nodes = {  # b is listed first: the runner must order by dependency
+        "model.p.b": model("b", "view", 'select i * k as j from "funnel"."staging"."a", '
+                           "reference.s", ["model.p.a", "seed.p.s"]),
+        "model.p.a": model("a", "table", "select i from landing.leads", []),
+        "seed.p.s": {"resource_type": "seed", "schema": "reference", "alias": "s",
+                     "config": {}, "depends_on": {"nodes": []}},
+        "test.p.t": {"resource_type": "test", "config": {}, "depends_on": {"nodes": []},
+                     "compiled_code": 'select * from "funnel"."staging"."b" where j > 12'},
+    }
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"nodes": nodes}))
+    result = run_direct(manifest, build, tmp_path / "direct" / "funnel.duckdb")
+    assert (result["models"], result["tests"], result["failing_tests"]) == (2, 1, 0)
+    assert set(result["slowest"]) == {"a", "b", "t"}
+
+    record = {"started_at": "t", "label": "x", "runs": 1, "command": "c", "machine": {
+        "nproc": 2, "cpu_model": "cpu", "memory_gb": 1, "kernel": "k", "duckdb_threads": 2,
+        "duckdb_memory_limit": "1GB", "versions": {}}, "sizes": [{
+            "leads": 10, "label": "10", "format": "csv", "landing_mb": 0,
+            "generate": {"wall_s": 0}, "runs": [{"direct": {"sql": result}}],
+            "median": {"direct": {"wall_s": 1, "cpu_s": 1, "load_1m": 0, "peak_rss_mb": 1,
+                                  "sql_s": 1}}}]}
+    assert "* 10 csv: models" in markdown([record])
