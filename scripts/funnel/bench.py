@@ -658,15 +658,17 @@ def markdown(records: list[dict]) -> str:
             slowest = list(dbt.get("slowest", {}).items())[:8]
             lines.append(f"* {size['label']} {size['format']}: {dbt.get('by_type_s')}; "
                          + ", ".join(f"{name} {sec}" for name, sec in slowest))
-    lines += ["", "The same SQL without dbt (direct), slowest models and tests of the last run:",
-              ""]
+    direct = []
     for _, size in rows:
         sql = size["runs"][-1].get("direct", {}).get("sql") or {}
         if sql.get("slowest"):
-            lines.append(f"* {size['label']} {size['format']}: models {sql['models_s']} s, "
+            direct.append(f"* {size['label']} {size['format']}: models {sql['models_s']} s, "
                          f"tests {sql['tests_s']} s; "
                          + ", ".join(f"{name} {sec}" for name, sec in
                                      list(sql["slowest"].items())[:8]))
+    if direct:
+        lines += ["", "The same SQL without dbt (direct), slowest models and tests of the last "
+                  "run:", "", *direct]
     return "\n".join(lines) + "\n"
 
 
