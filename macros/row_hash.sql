@@ -15,7 +15,7 @@
 {%- endmacro %}
 
 {#- DuckDB's 64-bit hash() of the columns: at 1M leads it wrote the two
-    activity models 3.3 s faster than a 32-character md5 text, which DuckDB
+    activity models 3.7 s faster than a 32-character md5 text, which DuckDB
     cannot compress (docs/BENCHMARKS.md). -#}
 {% macro duckdb__row_hash(columns) -%}
     hash({{ columns | join(', ') }})
