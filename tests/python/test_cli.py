@@ -116,19 +116,18 @@ def log_line(proc: subprocess.CompletedProcess) -> dict:
     return json.loads(lines[0])
 
 
+def last_run(project: Project) -> dict:
+    """The copy's last target/run_results.json: its nodes and the arguments dbt recorded."""
+    return json.loads((project.root / "target" / "run_results.json").read_text())
+
+
 def node_types(project: Project) -> dict[str, int]:
-    """Resource type -> nodes run, from the copy's last target/run_results.json."""
-    results = json.loads((project.root / "target" / "run_results.json").read_text())["results"]
+    """Resource type -> nodes run in the copy's last dbt run."""
     types: dict[str, int] = {}
-    for node in results:
+    for node in last_run(project)["results"]:
         kind = node["unique_id"].split(".")[0]
         types[kind] = types.get(kind, 0) + 1
     return types
-
-
-def run_args(project: Project) -> dict:
-    """The arguments dbt recorded for the copy's last run."""
-    return json.loads((project.root / "target" / "run_results.json").read_text())["args"]
 
 
 READER = r"""
@@ -222,14 +221,14 @@ def test_refresh_runs_data_tests_and_unit_tests_only_when_asked(project: Project
     assert proc.returncode == 0, proc.stderr
     with_units = node_types(project)
     assert with_units["unit_test"] >= 1 and with_units["model"] == 1
-    assert run_args(project).get("full_refresh", False) is False
+    assert last_run(project)["args"].get("full_refresh", False) is False
 
 
 def test_full_refresh_is_passed_to_dbt(project: Project) -> None:
     proc = project.run("build", "--full-refresh", "--no-publish", "--select",
                        "base_crm__activities_parsed")
     assert proc.returncode == 0, proc.stderr
-    assert run_args(project)["full_refresh"] is True
+    assert last_run(project)["args"]["full_refresh"] is True
     assert node_types(project)["model"] == 1
 
 
