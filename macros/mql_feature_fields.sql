@@ -1,7 +1,7 @@
 {#- The per-lead fields the MQL criteria seed (seeds/mql_criteria.csv) may
     name, each with its type and meaning. One list for int_mql_lead_features
-    (which unpivots them) and int_mql_feature_fields (which the seed's field
-    column is tested against). -#}
+    (which unpivots them from int_mql_lead_fields) and int_mql_feature_fields
+    (which the seed's field column is tested against). -#}
 {% macro mql_feature_fields() -%}
     {%- set window = var('mql_behaviour_window_days', 90) -%}
     {%- set in_window = 'within ' ~ window ~ ' days of creation' -%}
