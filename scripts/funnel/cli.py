@@ -29,6 +29,7 @@ from funnel.publish import (
     refresh_lock,
 )
 from funnel.runlog import RunLog
+from funnel.schedule import ScheduleError
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 
@@ -157,7 +158,7 @@ def _run_pipeline(plan: Plan, log: RunLog, ui: Ui) -> int:
         _pipeline(plan, log, ui)
     except Stop as stop:
         return stop.code
-    except (PublishError, landing.LandingError) as exc:
+    except (PublishError, landing.LandingError, ScheduleError) as exc:
         ui.error(str(exc))
         return EXIT_USAGE
     except Exception as exc:

@@ -53,22 +53,27 @@ def run_dbt(
     """
     from dbt.cli.main import dbtRunner  # slow import: only when dbt is needed
 
+    from funnel.schedule import critical_path_order, save_seconds
+
     if database is not None:
         os.environ["FUNNEL_BUILD_DB"] = str(database)
     base = ["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
     if target_path is not None:
         base += ["--target-path", str(target_path)]
-    run_results = (target_path or TARGET_DIR) / RUN_RESULTS.name
+    target = target_path or TARGET_DIR
+    run_results = target / RUN_RESULTS.name
     flags = ["--quiet"] if quiet else []
     extra = ["--vars", json.dumps(dbt_vars)] if dbt_vars else []
     # A run that stops before dbt writes its results must not be judged by the last one's.
     run_results.unlink(missing_ok=True)
     stream = sys.stderr if log_to_stderr else sys.stdout
     try:
-        with contextlib.redirect_stdout(stream):
+        with contextlib.redirect_stdout(stream), critical_path_order(target):
             result = dbtRunner().invoke([*flags, *args, *extra, *base])
     finally:
         release_duckdb()
+    results = _run_results(run_results)
+    save_seconds(target, results)
     nodes = [
         {
             "name": node.get("unique_id"),
@@ -77,7 +82,7 @@ def run_dbt(
             "failures": node.get("failures"),
             "relation": node.get("relation_name"),
         }
-        for node in _run_results(run_results)
+        for node in results
     ]
     counts: dict[str, int] = {}
     for node in nodes:
