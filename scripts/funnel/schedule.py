@@ -11,9 +11,18 @@ through the chain. At 1M leads one thread was idle for 15 of the 67 s
 Here a node's priority is instead the longest path from it to the end of
 the build, weighted by how long each node took in earlier runs (the
 ``node_seconds.json`` kept beside dbt's other artifacts; a default per
-resource type for nodes never timed). Only the order among nodes that are
-ready changes: dbt still starts a node only when all its parents are done,
-so every result is the same. ``FUNNEL_DBT_ORDER=dbt`` keeps dbt's own order.
+resource type for nodes never timed).
+
+A priority only counts if it is read when a thread is free. dbt's main
+thread takes every ready node off the queue at once and hands it to the
+thread pool, whose own queue is first in, first out: a deep model that
+becomes ready waits behind every cheap test handed over before it. So the
+queue also gives out a node only while fewer nodes than dbt has threads are
+running.
+
+Only the order among nodes that are ready changes: dbt still starts a node
+only when all its parents are done, so every result is the same.
+``FUNNEL_DBT_ORDER=dbt`` keeps dbt's own order.
 """
 
 from __future__ import annotations
@@ -21,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import queue
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -116,15 +126,36 @@ def critical_path_order(target: Path) -> Iterator[None]:
         yield
         return
     from dbt.graph.queue import GraphQueue
+    from dbt.task.runnable import GraphRunnableTask
 
     seconds = load_seconds(target)
-    original = GraphQueue._get_scores
+    original_scores = GraphQueue._get_scores
+    original_get = GraphQueue.get
+    original_run_queue = GraphRunnableTask.run_queue
 
     def scores(self, graph):  # the signature of the method it replaces
         return critical_path_scores(graph, seconds)
 
+    def get(self, block=True, timeout=None):
+        slots = getattr(self, "funnel_slots", None)
+        if slots:
+            with self.lock:
+                while len(self.in_progress) >= slots:
+                    # woken by mark_done, which has queued the node's children
+                    if not block or not self.some_task_done.wait(timeout):
+                        raise queue.Empty
+        return original_get(self, block, timeout)
+
+    def run_queue(self, pool):
+        self.job_queue.funnel_slots = self.config.threads
+        return original_run_queue(self, pool)
+
     GraphQueue._get_scores = scores
+    GraphQueue.get = get
+    GraphRunnableTask.run_queue = run_queue
     try:
         yield
     finally:
-        GraphQueue._get_scores = original
+        GraphQueue._get_scores = original_scores
+        GraphQueue.get = original_get
+        GraphRunnableTask.run_queue = original_run_queue

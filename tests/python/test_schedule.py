@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import queue
+
 import networkx as nx
 import pytest
 from dbt.graph.queue import GraphQueue
@@ -61,18 +63,40 @@ def test_dbt_queue_hands_out_ready_nodes_by_critical_path(tmp_path, monkeypatch)
     assert first_ready() == "model.p.0"  # dbt's method is back
 
 
+class _Manifest:
+    """GraphQueue.get looks each node up; the id stands for the node here."""
+
+    def expect(self, node_id: str) -> str:
+        return node_id
+
+
+def test_a_node_is_given_out_only_when_a_thread_is_free(tmp_path, monkeypatch) -> None:
+    """The child of the first model outranks the cheap tests that were ready first."""
+    monkeypatch.delenv(schedule.ORDER_ENV, raising=False)
+    with schedule.critical_path_order(tmp_path):
+        graph_queue = GraphQueue(_graph(CHAIN, SHORT), manifest=_Manifest(), selected=set())
+        graph_queue.funnel_slots = 1  # what run_queue sets from dbt's threads
+        assert graph_queue.get() == "model.p.a"
+        with pytest.raises(queue.Empty):  # the one thread is busy
+            graph_queue.get(block=False)
+        graph_queue.mark_done("model.p.a")
+        assert graph_queue.get() == "model.p.b"  # dbt's pool would run a test first
+        graph_queue.funnel_slots = None  # no limit: everything ready is given out
+        assert graph_queue.get(block=False) in SHORT
+
+
 def test_dbt_order_can_be_kept_and_a_wrong_setting_is_named(tmp_path, monkeypatch) -> None:
-    original = GraphQueue._get_scores
+    original = GraphQueue._get_scores, GraphQueue.get
     monkeypatch.setenv(schedule.ORDER_ENV, "dbt")
     with schedule.critical_path_order(tmp_path):
-        assert GraphQueue._get_scores is original
+        assert (GraphQueue._get_scores, GraphQueue.get) == original
     monkeypatch.setenv(schedule.ORDER_ENV, "fastest")
     with (
         pytest.raises(schedule.ScheduleError, match=r"FUNNEL_DBT_ORDER='fastest'.*critical-path"),
         schedule.critical_path_order(tmp_path),
     ):
         pass
-    assert GraphQueue._get_scores is original
+    assert (GraphQueue._get_scores, GraphQueue.get) == original
 
 
 def test_node_seconds_are_kept_across_runs(tmp_path) -> None:
