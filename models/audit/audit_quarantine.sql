@@ -3,7 +3,7 @@
 -- reason that applies.
 {%- set tables = [
     ('leads', "lead_id"),
-    ('lead_status_changes', "lead_id || ' ' || coalesce(status_label, '') || ' ' || coalesce(changed_at_text, '')"),
+    ('lead_status_changes', "lead_id || ' ' || coalesce(status_label, '') || ' ' || coalesce(changed_at_text, cast(changed_at as " ~ dbt.type_string() ~ "), '')"),
     ('opportunities', "opportunity_id"),
     ('deals', "deal_id"),
     ('activities', "activity_id"),

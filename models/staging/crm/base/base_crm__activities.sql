@@ -79,7 +79,8 @@ checked as (
             ('activity_id is null', 'null_key'),
             ('occurred_at is null and occurred_at_text is not null',
              'unparseable_timestamp'),
-            ('lead_id is null or occurred_at_text is null',
+            ('lead_id is null'
+             ~ ' or (occurred_at is null and occurred_at_text is null)',
              'missing_required_value'),
             ('lead_id is not null and not is_known_lead', 'orphan_reference'),
             ('occurred_at > ' ~ future_cutoff(), 'future_timestamp'),

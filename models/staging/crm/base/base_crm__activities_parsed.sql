@@ -10,7 +10,12 @@
     {{ clean_key('activity_id') }} as activity_id,
     {{ clean_key('lead_id') }} as lead_id,
     {{ parse_timestamp('occurred_at') }} as occurred_at,
-    nullif(trim(occurred_at), '') as occurred_at_text,
+    -- the raw text only where it did not parse (occurred_at holds the rest):
+    -- what the quarantine needs, and 7.8M fewer strings written at 1M leads
+    case
+        when {{ parse_timestamp('occurred_at') }} is null
+            then nullif(trim(occurred_at), '')
+    end as occurred_at_text,
     replace({{ normalize_label('activity_type') }}, ' ', '_')
         as activity_type,
     nullif(trim(owner_team), '') as owner_team_text,

@@ -66,7 +66,8 @@ checked as (
             ('lead_id is null', 'null_key'),
             ('changed_at is null and changed_at_text is not null',
              'unparseable_timestamp'),
-            ('status_label is null or changed_at_text is null',
+            ('status_label is null'
+             ~ ' or (changed_at is null and changed_at_text is null)',
              'missing_required_value'),
             ('lead_id is not null and not is_known_lead', 'orphan_reference'),
             ('status_label is not null and status is null',

@@ -8,7 +8,11 @@
     {{ clean_key('lead_id') }} as lead_id,
     {{ normalize_label('status') }} as status_label,
     {{ parse_timestamp('changed_at') }} as changed_at,
-    nullif(trim(changed_at), '') as changed_at_text,
+    -- the raw text only where it did not parse, as in the activities' parse
+    case
+        when {{ parse_timestamp('changed_at') }} is null
+            then nullif(trim(changed_at), '')
+    end as changed_at_text,
     nullif(trim(reason), '') as reason_text,
     _source_file,
     _file_version,
