@@ -113,7 +113,7 @@ def machine() -> dict:
         "cpu_model": cpu,
         "kernel": platform.release(),
         "versions": versions,
-        "duckdb_threads": os.environ.get("FUNNEL_DUCKDB_THREADS", "2 (profile default)"),
+        "duckdb_threads": os.environ.get("FUNNEL_DUCKDB_THREADS", "1 (profile default)"),
         "duckdb_memory_limit": os.environ.get(
             "FUNNEL_DUCKDB_MEMORY_LIMIT", "6GB (profile default)"
         ),
@@ -330,8 +330,10 @@ def run_direct(manifest_path: Path, build_db: Path, direct_db: Path) -> dict:
     direct_db.parent.mkdir(parents=True, exist_ok=True)
     for leftover in (direct_db, direct_db.with_name(direct_db.name + ".wal")):
         leftover.unlink(missing_ok=True)
+    # One query at a time here, so every core serves it (dbt runs two at once,
+    # each on one DuckDB thread: profiles.yml).
     con = duckdb.connect(str(direct_db), config={
-        "threads": int(os.environ.get("FUNNEL_DUCKDB_THREADS") or 2),
+        "threads": os.cpu_count() or 1,
         "memory_limit": os.environ.get("FUNNEL_DUCKDB_MEMORY_LIMIT") or "6GB",
         "preserve_insertion_order": False,
     })
