@@ -224,6 +224,20 @@ def test_refresh_runs_data_tests_and_unit_tests_only_when_asked(project: Project
     assert last_run(project)["args"].get("full_refresh", False) is False
 
 
+def test_each_run_keeps_node_seconds_for_the_next_order(project: Project) -> None:
+    """funnel.schedule orders the next run by these; a partial run updates its own nodes."""
+    path = project.root / "target" / "node_seconds.json"
+    before = json.loads(path.read_text())
+    assert "model.lead_funnel.fct_lead_funnel" in before
+    assert any(node.startswith("test.") for node in before)
+    proc = project.run("refresh", "--select", "int_as_of")
+    assert proc.returncode == 0, proc.stderr
+    after = json.loads(path.read_text())
+    assert set(after) == set(before)
+    [run] = [n for n in last_run(project)["results"] if n["unique_id"].endswith(".int_as_of")]
+    assert after[run["unique_id"]] == round(run["execution_time"], 3)
+
+
 def test_full_refresh_is_passed_to_dbt(project: Project) -> None:
     proc = project.run("build", "--full-refresh", "--no-publish", "--select",
                        "base_crm__activities_parsed")

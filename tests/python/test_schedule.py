@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import queue
+from types import SimpleNamespace
 
 import networkx as nx
 import pytest
 from dbt.graph.queue import GraphQueue
+from dbt.task.runnable import GraphRunnableTask
 from funnel import schedule
 
 
@@ -83,6 +85,21 @@ def test_a_node_is_given_out_only_when_a_thread_is_free(tmp_path, monkeypatch) -
         assert graph_queue.get() == "model.p.b"  # dbt's pool would run a test first
         graph_queue.funnel_slots = None  # no limit: everything ready is given out
         assert graph_queue.get(block=False) in SHORT
+
+
+def test_the_queue_has_as_many_slots_as_dbt_has_threads(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv(schedule.ORDER_ENV, raising=False)
+    seen: dict[str, int] = {}
+
+    def dbt_run_queue(task, pool) -> None:  # dbt's method, as the block finds it
+        seen["slots"] = task.job_queue.funnel_slots
+
+    monkeypatch.setattr(GraphRunnableTask, "run_queue", dbt_run_queue)
+    task = SimpleNamespace(config=SimpleNamespace(threads=3), job_queue=SimpleNamespace())
+    with schedule.critical_path_order(tmp_path):
+        GraphRunnableTask.run_queue(task, None)
+    assert seen == {"slots": 3}
+    assert GraphRunnableTask.run_queue is dbt_run_queue
 
 
 def test_dbt_order_can_be_kept_and_a_wrong_setting_is_named(tmp_path, monkeypatch) -> None:
