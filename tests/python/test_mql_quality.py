@@ -9,10 +9,13 @@ and shared read-only by the mart tests. The truth is read from
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 from conftest import DEMO_LEADS, DEMO_SEED, PROJECT_DIR, query
+from funnel.dbt import TARGET_DIR
 from funnel.generate import PLANTED
 
 LEADS = DEMO_LEADS
@@ -93,3 +96,28 @@ def test_proposed_rule_beats_the_miscalibrated_lead_score(warehouse: Path) -> No
     assert leads > 0 and wins > 0, by_definition
     assert score_auc < rule_auc, by_definition
     assert current_f1 < rule_f1, by_definition
+
+
+def test_the_criteria_row_check_names_a_criterion_that_fans_out_or_loses_leads(
+    warehouse: Path, tmp_path: Path,
+) -> None:
+    """assert_mql_criteria_evaluated_one_row_per_lead stands for the key test on
+    (lead_id, criterion_name): it must fail on a duplicated and on a lost row."""
+    compiled = (TARGET_DIR / "compiled" / "lead_funnel" / "tests"
+                / "assert_mql_criteria_evaluated_one_row_per_lead.sql").read_text()
+    copy = tmp_path / warehouse.name  # the same file stem: compiled SQL names it
+    shutil.copy(warehouse, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        table = "intermediate.int_mql_criteria_evaluated"
+        leads = con.execute("select count(*) from intermediate.int_mql_lead_fields").fetchone()[0]
+        assert con.execute(compiled).fetchall() == []
+        first, second = sorted(seed_rows())[:2]
+        con.execute(f"insert into {table} select * from {table} "
+                    f"where criterion_name = '{first}' limit 1")
+        con.execute(f"delete from {table} where criterion_name = '{second}' and lead_id = "
+                    f"(select min(lead_id) from {table} where criterion_name = '{second}')")
+        assert sorted(con.execute(compiled).fetchall()) == [
+            (first, leads + 1, leads), (second, leads - 1, leads)]
+    finally:
+        con.close()
