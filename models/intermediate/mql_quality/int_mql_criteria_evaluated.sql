@@ -3,9 +3,11 @@
 -- dimension row (is_dimension) puts every lead in the group of its value of
 -- the field (criterion_value = that value, always met). Evaluated by one
 -- join and a case on the operator: no SQL per criterion.
--- A table, not a view: leads x criteria rows, read by the lift counts, the
--- rule scores and their tests, would otherwise be recomputed for each.
-{{ config(materialized='table') }}
+-- A view (a table on Spark, as every intermediate model there): the lift
+-- counts and the rule scores each compute their part of the leads x
+-- criteria rows (20M at 1M leads), which took longer to write as a table
+-- than to compute twice: 4.4 s instead of 7.8 s of DuckDB at 1M leads
+-- (docs/BENCHMARKS.md, item 22).
 
 with
 

@@ -1,7 +1,7 @@
 -- One row per non-deleted lead and allowed field (macro mql_feature_fields):
 -- the value as text (null -> 'unknown') and, for numeric fields, as a number.
 -- The long form lets seeds/mql_criteria.csv be evaluated by one join.
--- A view over int_mql_lead_fields (one row per lead), read once by
+-- A view over int_mql_lead_fields (one row per lead), read through the view
 -- int_mql_criteria_evaluated: the key (lead_id, field) is unique because
 -- lead_id is unique there and every field is one branch of the union.
 
