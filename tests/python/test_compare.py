@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
+from conftest import PROJECT_DIR
 from funnel.compare import compare_rows, values_equal
+from funnel.spark import CONTRACT_MARTS
 
 COLUMNS = ["lead_id", "cohort_month", "amount", "rate", "is_won", "reached_at"]
 ROWS = [
@@ -71,3 +74,13 @@ def test_types_must_agree_except_numbers():
     assert not values_equal(True, 1)
     assert not values_equal(date(2025, 1, 1), datetime(2025, 1, 1))
     assert values_equal(2.0, 2)
+
+
+def test_the_parity_check_guards_the_marts_of_the_contract():
+    """funnel.spark.CONTRACT_MARTS (marts the parity check requires) is the
+    outputs table of ../shared/CONTRACT.md, so neither can drift from the other."""
+    contract = PROJECT_DIR.parent / "shared" / "CONTRACT.md"
+    outputs = contract.read_text().split("## Outputs", 1)[1]
+    named = re.findall(r"^\| ((?:fct|mart)_\w+) \|", outputs, re.MULTILINE)
+    assert named, f"no mart table found under '## Outputs' in {contract}"
+    assert sorted(CONTRACT_MARTS) == sorted(named)
