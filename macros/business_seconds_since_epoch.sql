@@ -1,7 +1,11 @@
 {#- Working seconds from Monday 1970-01-05 00:00 (reporting time zone) to
     `ts`: whole weeks of 5 working days, whole working days of this week, and
-    the working part of today. Its differences are business durations. -#}
-{% macro business_seconds_since_epoch(ts) -%}
+    the working part of today. Its differences are business durations.
+    With `holiday`, the alias of the int_business_holidays row that
+    latest_holiday_join matched to `ts` (null when none did), the working
+    time of holidays is taken out: that row's holidays before it, and the
+    holiday itself, whole if `ts` is after its date, up to `ts` if on it. -#}
+{% macro business_seconds_since_epoch(ts, holiday=none) -%}
     {%- set open = var('business_day_start_hour', 9) | float -%}
     {%- set close = var('business_day_end_hour', 17) | float -%}
     {%- if not (0 <= open < close <= 24) -%}
@@ -17,16 +21,28 @@
     {%- set weekday = '(' ~ day ~ ' - 7 * floor((' ~ day ~ ') / 7.0))' -%}
     {%- set second_of_day = dbt.datediff(
         'cast(cast(' ~ local ~ ' as date) as timestamp)', local, 'second') -%}
+    {%- set working_today -%}
+        least(
+            greatest({{ second_of_day }} - {{ (open * 3600) | int }}, 0),
+            {{ day_seconds }}
+        )
+    {%- endset -%}
     (
         floor(({{ day }}) / 7.0) * {{ 5 * day_seconds }}
         + least({{ weekday }}, 5) * {{ day_seconds }}
         + case
             when {{ weekday }} < 5
-                then least(
-                    greatest({{ second_of_day }} - {{ (open * 3600) | int }}, 0),
-                    {{ day_seconds }}
-                )
+                then {{ working_today }}
             else 0
         end
+        {%- if holiday %}
+        - case
+            when {{ holiday }}.holiday_date is null then 0
+            when {{ holiday }}.holiday_date = cast({{ local }} as date)
+                then {{ holiday }}.holidays_before * {{ day_seconds }}
+                + {{ working_today }}
+            else ({{ holiday }}.holidays_before + 1) * {{ day_seconds }}
+        end
+        {%- endif %}
     )
 {%- endmacro %}

@@ -4,7 +4,9 @@
 -- (accepted, rejected, disqualified or pending), how fast the first sales
 -- touch came, whether that met var('sla_hours') (elapsed) and
 -- var('sla_business_hours') (working hours only, macro business_hours_between),
--- and whether it was won.
+-- and whether it was won. Business hours skip the holidays of
+-- seeds/business_holidays.csv (int_business_holidays): each timestamp is left
+-- joined to the latest holiday on or before its local date.
 -- Without any sales activity in the data (activities not exported, or no
 -- sales touches in them) speed to lead is unknown, not "never touched":
 -- bucket and SLA status are `unknown` and the SLA KPIs come out null.
@@ -32,8 +34,24 @@ mqls as (
     where is_explicit_mql
 ),
 
+holidays as (
+    select
+        holiday_date,
+        holidays_before,
+        next_holiday_date
+    from {{ ref('int_business_holidays') }}
+),
+
+-- The as-of row carries the columns of its own holiday row, so it serves as
+-- the holiday alias of as_of_at: one join for the run, not one per MQL.
 as_of as (
-    select as_of_at from {{ ref('int_as_of') }}
+    select
+        as_of_run.as_of_at,
+        as_of_holiday.holiday_date,
+        as_of_holiday.holidays_before
+    from {{ ref('int_as_of') }} as as_of_run
+    left join holidays as as_of_holiday
+        on {{ latest_holiday_join('as_of_holiday', 'as_of_run.as_of_at') }}
 ),
 
 sales_activity_data as (
@@ -49,10 +67,12 @@ mqls_aged as (
         {{ duration('mqls.first_mql_at', 'as_of.as_of_at', 'hours') }}
             as hours_since_mql,
         {{ business_hours_between(
-            'mqls.first_mql_at', 'mqls.first_sales_touch_after_mql_at'
+            'mqls.first_mql_at', 'mqls.first_sales_touch_after_mql_at',
+            'mql_holiday', 'touch_holiday'
         ) }} as business_hours_to_first_sales_touch,
-        {{ business_hours_between('mqls.first_mql_at', 'as_of.as_of_at') }}
-            as business_hours_since_mql,
+        {{ business_hours_between(
+            'mqls.first_mql_at', 'as_of.as_of_at', 'mql_holiday', 'as_of'
+        ) }} as business_hours_since_mql,
         {{ is_cohort_mature(
             cohort_month('mqls.first_mql_at'), 'as_of.as_of_at', window_days
         ) }} as is_mature,
@@ -61,6 +81,12 @@ mqls_aged as (
     from mqls
     cross join as_of
     cross join sales_activity_data
+    left join holidays as mql_holiday
+        on {{ latest_holiday_join('mql_holiday', 'mqls.first_mql_at') }}
+    left join holidays as touch_holiday
+        on {{ latest_holiday_join(
+            'touch_holiday', 'mqls.first_sales_touch_after_mql_at'
+        ) }}
 ),
 
 final as (
