@@ -5,21 +5,21 @@
     on Monday 10:00 waited 2 business hours (9-17). Negative when finish is
     earlier.
     Holidays (seeds/business_holidays.csv) are skipped when the caller left
-    joins int_business_holidays once per timestamp (macro latest_holiday_join)
-    and passes the aliases as `start_holiday` and `finish_holiday`; without
-    them every weekday counts. -#}
+    joins int_business_calendar once per timestamp (macro
+    business_calendar_join) and passes the aliases as `start_day` and
+    `finish_day`; without them every weekday counts. -#}
 {% macro business_hours_between(
-    start, finish, start_holiday=none, finish_holiday=none
+    start, finish, start_day=none, finish_day=none
 ) -%}
-    {%- if (start_holiday is none) != (finish_holiday is none) -%}
+    {%- if (start_day is none) != (finish_day is none) -%}
         {{ exceptions.raise_compiler_error(
-            "business_hours_between needs both start_holiday and "
-            ~ "finish_holiday or neither: with one, the holidays before "
+            "business_hours_between needs both start_day and "
+            ~ "finish_day or neither: with one, the holidays before "
             ~ "start would count against the duration") }}
     {%- endif -%}
     cast(
-        {{ business_seconds_since_epoch(finish, finish_holiday) }}
-        - {{ business_seconds_since_epoch(start, start_holiday) }}
+        {{ business_seconds_since_epoch(finish, finish_day) }}
+        - {{ business_seconds_since_epoch(start, start_day) }}
         as double
     ) / 3600.0
 {%- endmacro %}

@@ -1,11 +1,12 @@
 {#- Working seconds from Monday 1970-01-05 00:00 (reporting time zone) to
     `ts`: whole weeks of 5 working days, whole working days of this week, and
     the working part of today. Its differences are business durations.
-    With `holiday`, the alias of the int_business_holidays row that
-    latest_holiday_join matched to `ts` (null when none did), the working
-    time of holidays is taken out: that row's holidays before it, and the
-    holiday itself, whole if `ts` is after its date, up to `ts` if on it. -#}
-{% macro business_seconds_since_epoch(ts, holiday=none) -%}
+    With `calendar_day`, the alias of the int_business_calendar row that
+    business_calendar_join matched to `ts` (null when the calendar is
+    empty), the working time of holidays is taken out: whole days for the
+    holidays before that date, and the working part of today up to `ts`
+    when the date is itself a holiday. -#}
+{% macro business_seconds_since_epoch(ts, calendar_day=none) -%}
     {%- set open = var('business_day_start_hour', 9) | float -%}
     {%- set close = var('business_day_end_hour', 17) | float -%}
     {%- if not (0 <= open < close <= 24) -%}
@@ -35,14 +36,20 @@
                 then {{ working_today }}
             else 0
         end
-        {%- if holiday %}
-        - case
-            when {{ holiday }}.holiday_date is null then 0
-            when {{ holiday }}.holiday_date = cast({{ local }} as date)
-                then {{ holiday }}.holidays_before * {{ day_seconds }}
-                + {{ working_today }}
-            else ({{ holiday }}.holidays_before + 1) * {{ day_seconds }}
-        end
+        {%- if calendar_day %}
+        - coalesce(
+            {{ calendar_day }}.holidays_before * {{ day_seconds }}
+            + case
+                -- a date before the calendar is taken to its first day, a
+                -- holiday: only the holiday itself loses the hours of today
+                when {{ calendar_day }}.is_holiday
+                    and {{ calendar_day }}.calendar_date
+                    = cast({{ local }} as date)
+                    then {{ working_today }}
+                else 0
+            end,
+            0
+        )
         {%- endif %}
     )
 {%- endmacro %}
