@@ -4,7 +4,9 @@
 -- (accepted, rejected, disqualified or pending), how fast the first sales
 -- touch came, whether that met var('sla_hours') (elapsed) and
 -- var('sla_business_hours') (working hours only, macro business_hours_between),
--- and whether it was won.
+-- and whether it was won. Business hours skip the holidays of
+-- seeds/business_holidays.csv: each timestamp is left joined to its local
+-- date's row of int_business_calendar.
 -- Without any sales activity in the data (activities not exported, or no
 -- sales touches in them) speed to lead is unknown, not "never touched":
 -- bucket and SLA status are `unknown` and the SLA KPIs come out null.
@@ -32,8 +34,35 @@ mqls as (
     where is_explicit_mql
 ),
 
+calendar as (
+    select
+        calendar_date,
+        is_holiday,
+        holidays_before
+    from {{ ref('int_business_calendar') }}
+),
+
+calendar_span as (
+    select
+        min(calendar_date) as first_calendar_date,
+        max(calendar_date) as last_calendar_date
+    from calendar
+),
+
+-- The as-of row carries the columns of its own calendar row, so it serves
+-- as the calendar alias of as_of_at: one join for the run, not one per MQL.
 as_of as (
-    select as_of_at from {{ ref('int_as_of') }}
+    select
+        as_of_run.as_of_at,
+        as_of_day.calendar_date,
+        as_of_day.is_holiday,
+        as_of_day.holidays_before
+    from {{ ref('int_as_of') }} as as_of_run
+    cross join calendar_span
+    left join calendar as as_of_day
+        on {{ business_calendar_join(
+            'as_of_day', 'as_of_run.as_of_at', 'calendar_span'
+        ) }}
 ),
 
 sales_activity_data as (
@@ -49,10 +78,12 @@ mqls_aged as (
         {{ duration('mqls.first_mql_at', 'as_of.as_of_at', 'hours') }}
             as hours_since_mql,
         {{ business_hours_between(
-            'mqls.first_mql_at', 'mqls.first_sales_touch_after_mql_at'
+            'mqls.first_mql_at', 'mqls.first_sales_touch_after_mql_at',
+            'mql_day', 'touch_day'
         ) }} as business_hours_to_first_sales_touch,
-        {{ business_hours_between('mqls.first_mql_at', 'as_of.as_of_at') }}
-            as business_hours_since_mql,
+        {{ business_hours_between(
+            'mqls.first_mql_at', 'as_of.as_of_at', 'mql_day', 'as_of'
+        ) }} as business_hours_since_mql,
         {{ is_cohort_mature(
             cohort_month('mqls.first_mql_at'), 'as_of.as_of_at', window_days
         ) }} as is_mature,
@@ -61,6 +92,15 @@ mqls_aged as (
     from mqls
     cross join as_of
     cross join sales_activity_data
+    cross join calendar_span
+    left join calendar as mql_day
+        on {{ business_calendar_join(
+            'mql_day', 'mqls.first_mql_at', 'calendar_span'
+        ) }}
+    left join calendar as touch_day
+        on {{ business_calendar_join(
+            'touch_day', 'mqls.first_sales_touch_after_mql_at', 'calendar_span'
+        ) }}
 ),
 
 final as (
