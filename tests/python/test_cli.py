@@ -22,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 from conftest import PROJECT_DIR, query, run_funnel
 from funnel import landing
 
@@ -236,6 +237,43 @@ def test_each_run_keeps_node_seconds_for_the_next_order(project: Project) -> Non
     assert set(after) == set(before)
     [run] = [n for n in last_run(project)["results"] if n["unique_id"].endswith(".int_as_of")]
     assert after[run["unique_id"]] == round(run["execution_time"], 3)
+
+
+# Another valid value for every var of dbt_project.yml.
+OTHER_VARS = {
+    "reporting_currency": "EUR", "reporting_time_zone": "America/New_York",
+    "as_of_date": "2024-01-31", "future_cutoff": "2024-02-01T00:00:00", "stall_days": 10,
+    "sla_hours": 12, "sla_business_hours": 4, "business_day_start_hour": 8,
+    "business_day_end_hour": 18, "mql_win_window_days": 90, "mql_behaviour_window_days": 30,
+    "mql_min_leads": 5, "mql_min_wins": 1, "mql_threshold_step": 10,
+    "fx_rate_padding_months": 1, "extra_timestamp_formats": ["%d.%m.%Y"],
+}
+
+
+def test_unit_tests_pass_whatever_vars_the_team_sets(project: Project) -> None:
+    """A build runs the unit tests with the team's vars (dbt_project.yml or --vars). A
+    unit test whose expectation depends on a var pins it in its overrides: before, a team
+    reporting in EUR, or with its own SLA or future cutoff, could never publish."""
+    project_vars = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
+    assert set(OTHER_VARS) == set(project_vars), "give a new var another value here"
+    assert [name for name, value in OTHER_VARS.items() if value == project_vars[name]] == []
+    # `dbt build` runs nothing when only unit tests are selected: `dbt test` does.
+    proc = subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "test", "--select", "resource_type:unit_test",
+         "--vars", json.dumps(OTHER_VARS), "--project-dir", ".", "--profiles-dir", "."],
+        cwd=project.root, env=project.env(), capture_output=True, text=True, check=False,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert node_types(project) == {"unit_test": len(unit_test_names())}
+
+
+def unit_test_names() -> list[str]:
+    """Every unit test of the project's yml files."""
+    names = []
+    for path in (PROJECT_DIR / "models").rglob("*.yml"):
+        names += [test["name"] for test in yaml.safe_load(path.read_text()).get("unit_tests", [])]
+    return names
 
 
 def test_full_refresh_is_passed_to_dbt(project: Project) -> None:
