@@ -112,6 +112,10 @@ def test_the_criteria_row_check_names_a_criterion_that_fans_out_or_loses_leads(
         table = "intermediate.int_mql_criteria_evaluated"
         leads = con.execute("select count(*) from intermediate.int_mql_lead_fields").fetchone()[0]
         assert con.execute(compiled).fetchall() == []
+        # The model is a view: put its rows in a table of the same name to break them.
+        con.execute(f"create table {table}_rows as select * from {table}")
+        con.execute(f"drop view {table}")
+        con.execute(f"alter table {table}_rows rename to int_mql_criteria_evaluated")
         first, second = sorted(seed_rows())[:2]
         con.execute(f"insert into {table} select * from {table} "
                     f"where criterion_name = '{first}' limit 1")
