@@ -17,9 +17,8 @@
     {%- endif -%}
     {%- set day_seconds = ((close - open) * 3600) | int -%}
     {%- set local = to_reporting_tz(ts) -%}
-    {%- set day = dbt.datediff("cast('1970-01-05' as date)",
-        'cast(' ~ local ~ ' as date)', 'day') -%}
-    {%- set weekday = '(' ~ day ~ ' - 7 * floor((' ~ day ~ ') / 7.0))' -%}
+    {%- set day = days_since_monday_epoch('cast(' ~ local ~ ' as date)') -%}
+    {%- set weekday = weekday_index('cast(' ~ local ~ ' as date)') -%}
     {%- set second_of_day = dbt.datediff(
         'cast(cast(' ~ local ~ ' as date) as timestamp)', local, 'second') -%}
     {%- set working_today -%}

@@ -18,24 +18,13 @@ holidays as (
     where holiday_date is not null
 ),
 
--- days since Monday 1970-01-05, as in macro business_seconds_since_epoch
-holidays_numbered as (
-    select
-        holiday_date,
-        holiday_name,
-        {{ dbt.datediff(
-            "cast('1970-01-05' as date)", 'holiday_date', 'day'
-        ) }} as day_number
-    from holidays
-),
-
+-- Monday to Friday: the week of macro business_seconds_since_epoch
 weekday_holidays as (
     select
         holiday_date,
         holiday_name
-    from holidays_numbered
-    -- 0 = Monday .. 6 = Sunday; floor keeps it right before 1970 on any engine
-    where day_number - 7 * floor(day_number / 7.0) < 5
+    from holidays
+    where {{ weekday_index('holiday_date') }} < 5
 ),
 
 calendar_span as (
