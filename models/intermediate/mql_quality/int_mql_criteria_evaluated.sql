@@ -6,7 +6,7 @@
 -- A view (a table on Spark, as every intermediate model there): the lift
 -- counts and the rule scores each compute their part of the leads x
 -- criteria rows (20M at 1M leads), which took longer to write as a table
--- than to compute twice: 4.6 s instead of 7.7 s of DuckDB at 1M leads
+-- than to compute twice: 4.4 s instead of 7.7 s of DuckDB at 1M leads
 -- (docs/BENCHMARKS.md, item 22).
 
 with
