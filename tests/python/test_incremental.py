@@ -1,7 +1,8 @@
 """The incremental refresh gives the same marts as a full build of the same input.
 
 The big tables are parsed by incremental models keyed on the landing file
-(base_crm__activities_parsed, base_crm__lead_status_changes_parsed): a refresh
+(base_crm__leads_parsed, base_crm__activities_parsed,
+base_crm__lead_status_changes_parsed): a refresh
 parses only new or changed files, and everything that depends on other rows
 (orphans, versions, the as-of date) is recomputed on top. This test builds
 day 1 of a folder-layout landing zone, drops day 2 as new files (new leads, a
@@ -9,9 +10,10 @@ late-arriving lead that makes day-1 orphans valid, updated lead versions, late
 status changes, an activity superseded by a later version, a deleted lead, a
 reopened opportunity), refreshes the same warehouse, and compares the checksum
 of every mart and audit table with a build of the same input in a fresh
-warehouse (a full refresh). Day 3 then removes one file and rewrites another
-in place: the refresh must forget the removed rows and reparse the rewritten
-file.
+warehouse (a full refresh). Day 3 then removes two files (the day-2 leads
+and status changes) and rewrites another in place: the refresh must forget
+the removed rows, so the late lead's rows are orphans again, and reparse the
+rewritten file.
 """
 
 from __future__ import annotations
@@ -223,7 +225,7 @@ def test_incremental_refresh_equals_full_refresh(landing: dict) -> None:
         _copy(con, sql, raw / table / "day2.csv")
     con.close()
     _build(landing, "incremental", command="refresh")
-    for table in ("activities", "lead_status_changes"):
+    for table in ("leads", "activities", "lead_status_changes"):
         model = f"base_crm__{table}_parsed"
         assert "insert into" in _model_sql(landing, "incremental", "run", model)
         parsed = _model_sql(landing, "incremental", "compiled", model)
@@ -238,8 +240,9 @@ def test_incremental_refresh_equals_full_refresh(landing: dict) -> None:
     assert query(incremental, "select is_reopened from marts.fct_opportunities "
                               f"where opportunity_id = '{landing['reopened']}'") == [(True,)]
 
-    # Day 3: a drop file is withdrawn and a day-1 file is rewritten in place.
+    # Day 3: two drop files are withdrawn and a day-1 file is rewritten in place.
     (raw / "lead_status_changes" / "day2.csv").unlink()
+    (raw / "leads" / "day2.csv").unlink()
     rewritten = raw / "activities" / "day1.csv"
     con = duckdb.connect()
     _copy(con, f"select * from {_csv(rewritten)} where activity_id not like '%1'",
@@ -249,5 +252,9 @@ def test_incremental_refresh_equals_full_refresh(landing: dict) -> None:
     _build(landing, "incremental", command="refresh")
     full = _build(landing, "full_day3")
     _assert_same_marts(incremental, full)
-    assert query(incremental, "select count(*) from staging.base_crm__lead_status_changes_parsed "
-                              "where _source_file = 'lead_status_changes/day2.csv'") == [(0,)]
+    for table in ("leads", "lead_status_changes"):
+        assert query(incremental, f"select count(*) from staging.base_crm__{table}_parsed "
+                                  f"where _source_file = '{table}/day2.csv'") == [(0,)]
+    assert query(incremental, "select count(*) from audit.audit_quarantine "
+                              f"where record_key like '{late}%' "
+                              "and primary_reason = 'orphan_reference'")[0][0] > 0

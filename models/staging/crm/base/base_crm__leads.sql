@@ -1,9 +1,7 @@
 -- Every raw lead row, typed and normalized, with its issues and where it ends.
+-- Rows arrive parsed from base_crm__leads_parsed (incremental); what depends
+-- on other rows (versions), on seeds or on the run's clock is decided here.
 with
-
-source as (
-    select * from {{ source('crm', 'leads') }}
-),
 
 channel_mapping as (
     select
@@ -35,36 +33,32 @@ seniority_patterns as (
     from {{ ref('seniority_patterns') }}
 ),
 
+-- placeholder text (a seed) becomes null here, not in the incremental parse
 parsed as (
     select
-        {{ clean_key('lead_id') }} as lead_id,
-        {{ parse_timestamp('created_at') }} as created_at,
-        {{ parse_timestamp('updated_at') }} as updated_at_parsed,
-        nullif(trim(created_at), '') as created_at_text,
-        nullif(trim(updated_at), '') as updated_at_text,
-        lower(trim(email)) as email,
-        {{ clean_text('full_name') }} as full_name,
-        {{ clean_text('company_name') }} as company_name,
-        {{ clean_text('job_title') }} as job_title,
-        lower({{ clean_text('industry') }}) as industry,
-        {{ parse_amount('employee_count') }} as employee_count_parsed,
-        {{ clean_text('country') }} as country,
-        {{ clean_text('lead_source') }} as lead_source,
-        {{ clean_key('campaign_id') }} as campaign_id,
-        {{ clean_key('owner_id') }} as owner_id,
-        {{ dbt.safe_cast('trim(lead_score)', 'double') }} as lead_score_parsed,
-        {{ normalize_label('status') }} as status_label,
-        {{ clean_text('disqualification_reason') }} as disqualification_reason,
-        coalesce({{ parse_boolean('is_deleted') }}, false) as is_deleted,
+        lead_id,
+        created_at,
+        updated_at_parsed,
+        created_at_text,
+        updated_at_text,
+        email,
+        {{ clean_text('full_name_text') }} as full_name,
+        {{ clean_text('company_name_text') }} as company_name,
+        {{ clean_text('job_title_text') }} as job_title,
+        lower({{ clean_text('industry_text') }}) as industry,
+        employee_count_parsed,
+        {{ clean_text('country_text') }} as country,
+        {{ clean_text('lead_source_text') }} as lead_source,
+        campaign_id,
+        owner_id,
+        lead_score_parsed,
+        status_label,
+        {{ clean_text('disqualification_reason_text') }}
+            as disqualification_reason,
+        is_deleted,
         _source_file,
-        {{ row_hash([
-            'lead_id', 'created_at', 'updated_at', 'email', 'full_name',
-            'company_name', 'job_title', 'industry', 'employee_count',
-            'country', 'lead_source', 'campaign_id', 'owner_id',
-            'lead_score', 'status', 'disqualification_reason', 'is_deleted',
-            '_source_file',
-        ]) }} as _row_hash
-    from source
+        _row_hash
+    from {{ ref('base_crm__leads_parsed') }}
 ),
 
 job_titles_ranked as (
@@ -146,7 +140,8 @@ checked as (
              ~ ' or (updated_at_parsed is null'
              ~ ' and updated_at_text is not null)',
              'unparseable_timestamp'),
-            ('created_at_text is null', 'missing_required_value'),
+            ('created_at is null and created_at_text is null',
+             'missing_required_value'),
             ('created_at > ' ~ future_cutoff()
              ~ ' or updated_at_parsed > ' ~ future_cutoff(),
              'future_timestamp'),
@@ -154,9 +149,40 @@ checked as (
     from normalized
 ),
 
+-- the parse's intermediate columns (updated_at_parsed, employee_count_parsed,
+-- lead_score_parsed, status_label) are not written: 6% of the model's time
 final as (
     select
-        *,
+        lead_id,
+        created_at,
+        updated_at,
+        created_at_text,
+        updated_at_text,
+        email,
+        is_valid_email,
+        full_name,
+        company_name,
+        job_title,
+        seniority,
+        industry,
+        employee_count,
+        country,
+        country_code,
+        lead_source,
+        channel,
+        channel_group,
+        is_unmapped_source,
+        campaign_id,
+        owner_id,
+        lead_score,
+        has_invalid_score,
+        status,
+        has_unknown_status,
+        disqualification_reason,
+        is_deleted,
+        _source_file,
+        _row_hash,
+        issues,
         nullif(split_part(issues, ',', 1), '') as primary_issue,
         {{ row_outcome(
             'lead_id',
