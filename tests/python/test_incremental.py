@@ -29,7 +29,8 @@ LEADS = 3_000
 SEED = 11
 DAY = "2026-07-01T02:00:00Z"  # after the generator's data_end (2026-06-30)
 FOLDER_TABLES = ("leads", "lead_status_changes", "activities", "opportunities")
-COMPARED_SCHEMAS = ("marts", "audit")
+# staging: the incremental base tables must equal a full build row for row
+COMPARED_SCHEMAS = ("marts", "audit", "staging")
 BASE_MODELS = Path("lead_funnel/models/staging/crm/base")
 
 
@@ -140,10 +141,10 @@ def _env(root: Path, name: str) -> dict[str, str]:
     }
 
 
-def _build(landing: dict, name: str, command: str = "build") -> Path:
+def _build(landing: dict, name: str, command: str = "build", *extra: str) -> Path:
     root = landing["root"]
     database = root / name / "warehouse" / "funnel.duckdb"
-    args = ["build", "--no-publish"] if command == "build" else ["refresh"]
+    args = [*(["build", "--no-publish"] if command == "build" else ["refresh"]), *extra]
     proc = run_funnel(*args, landing_dir=landing["raw"], database=database,
                       env=_env(root, name))
     assert proc.returncode == 0, f"{name}: {proc.stdout}\n{proc.stderr}"
@@ -202,7 +203,7 @@ def _assert_same_marts(incremental: Path, full: Path) -> None:
     got, want = _checksums(incremental), _checksums(full)
     assert sorted(got) == sorted(want)
     assert any(name.startswith("marts.") for name in want)
-    differing = {name: (got[name], want[name]) for name in want
+    differing = {name: f"{got[name][0]} rows against {want[name][0]}" for name in want
                  if not _same(got[name], want[name])}
     assert not differing, f"incremental != full refresh for {differing}"
 
@@ -231,6 +232,10 @@ def test_incremental_refresh_equals_full_refresh(landing: dict) -> None:
         parsed = _model_sql(landing, "incremental", "compiled", model)
         assert f"{table}/day2.csv" in parsed
         assert f"{table}/day1.csv" not in parsed, f"{table}: day 1 was parsed again"
+    # The base models decided again only the keys the drop touched.
+    for model in ("base_crm__activities", "base_crm__lead_status_changes"):
+        assert "insert into" in _model_sql(landing, "incremental", "run", model)
+        assert "__keys_to_rebuild" in _model_sql(landing, "incremental", "compiled", model)
     full = _build(landing, "full_day2")
     _assert_same_marts(incremental, full)
     assert query(incremental, "select count(*) from audit.audit_quarantine "
@@ -258,3 +263,14 @@ def test_incremental_refresh_equals_full_refresh(landing: dict) -> None:
     assert query(incremental, "select count(*) from audit.audit_quarantine "
                               f"where record_key like '{late}%' "
                               "and primary_reason = 'orphan_reference'")[0][0] > 0
+
+    # Day 4: the future cutoff moves back before the last day, so rows kept on
+    # day 3 are future_timestamp now; day 5: it moves on again (the default,
+    # the run's start), so they are staged again, as in the day-3 build.
+    cutoff = ("--vars", '{"future_cutoff": "2026-06-25T00:00:00"}')
+    _build(landing, "incremental", "refresh", *cutoff)
+    _assert_same_marts(incremental, _build(landing, "full_day4", "build", *cutoff))
+    assert query(incremental, "select count(*) from staging.base_crm__activities "
+                              "where primary_issue = 'future_timestamp'")[0][0] > 0
+    _build(landing, "incremental", command="refresh")
+    _assert_same_marts(incremental, full)

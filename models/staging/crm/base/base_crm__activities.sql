@@ -3,6 +3,25 @@
 -- keeps the row's owner_team, else marketing. Rows arrive parsed from
 -- base_crm__activities_parsed (incremental); what depends on other rows
 -- (orphans, versions), on seeds or on the run's clock is decided here.
+-- Incremental: a refresh decides again only the activity ids whose outcome
+-- can change (macros/keys_to_rebuild.sql) and keeps the other rows.
+{%- set seeds = ['activity_types', 'placeholder_values'] %}
+{%- set hook_args = "'activity_id', 'base_crm__activities_parsed', "
+    ~ "'occurred_at', base_logic_signature(" ~ tojson(seeds) ~ ")" %}
+
+{#- Spark without Delta cannot delete rows (the pre-hooks): it rebuilds the
+    table in full. -#}
+{{ config(
+    materialized='table' if target.type == 'spark' else 'incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook=[
+        "{{ stage_keys_to_rebuild(" ~ hook_args ~ ") }}",
+        "{{ delete_keys_to_rebuild('activity_id') }}",
+    ],
+    post_hook="{{ drop_keys_to_rebuild() }}",
+) }}
+
 with
 
 parsed as (
@@ -15,8 +34,10 @@ parsed as (
         lower({{ clean_text('owner_team_text') }}) as owner_team_raw,
         campaign_id,
         _source_file,
+        _file_version,
         _row_hash
     from {{ ref('base_crm__activities_parsed') }}
+    {{- where_key_to_rebuild('activity_id') }}
 ),
 
 -- Keys with more than one raw row: only their rows are ranked (a window over
@@ -24,6 +45,7 @@ parsed as (
 keys_with_versions as (
     select activity_id
     from {{ ref('base_crm__activities_parsed') }}
+    {{- where_key_to_rebuild('activity_id') }}
     group by activity_id
     having count(*) > 1
 ),
@@ -104,7 +126,9 @@ final as (
         owner_team_raw,
         campaign_id,
         _source_file,
+        _file_version,
         _row_hash,
+        '{{ base_logic_signature(seeds) }}' as _logic_version,
         owner_team,
         category,
         is_nurture_type,

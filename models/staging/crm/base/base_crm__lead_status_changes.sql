@@ -2,7 +2,26 @@
 -- Exact repeats of (lead, status, time) are superseded; orphans need the
 -- staged leads, so this model reads base_crm__leads. Rows arrive parsed from
 -- base_crm__lead_status_changes_parsed (incremental); what depends on other
--- rows, on seeds or on the run's clock is decided here.
+-- rows, on seeds or on the run's clock is decided here. Incremental: a
+-- refresh decides again only the leads whose status changes can have a new
+-- outcome (macros/keys_to_rebuild.sql) and keeps the other rows.
+{%- set seeds = ['status_synonyms', 'placeholder_values'] %}
+{%- set hook_args = "'lead_id', 'base_crm__lead_status_changes_parsed', "
+    ~ "'changed_at', base_logic_signature(" ~ tojson(seeds) ~ ")" %}
+
+{#- Spark without Delta cannot delete rows (the pre-hooks): it rebuilds the
+    table in full. -#}
+{{ config(
+    materialized='table' if target.type == 'spark' else 'incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook=[
+        "{{ stage_keys_to_rebuild(" ~ hook_args ~ ") }}",
+        "{{ delete_keys_to_rebuild('lead_id') }}",
+    ],
+    post_hook="{{ drop_keys_to_rebuild() }}",
+) }}
+
 with
 
 parsed as (
@@ -13,8 +32,10 @@ parsed as (
         changed_at_text,
         {{ clean_text('reason_text') }} as reason,
         _source_file,
+        _file_version,
         _row_hash
     from {{ ref('base_crm__lead_status_changes_parsed') }}
+    {{- where_key_to_rebuild('lead_id') }}
 ),
 
 -- (lead, time) pairs with more than one raw row, a superset of the repeated
@@ -25,6 +46,7 @@ keys_with_versions as (
         lead_id,
         changed_at
     from {{ ref('base_crm__lead_status_changes_parsed') }}
+    {{- where_key_to_rebuild('lead_id') }}
     group by lead_id, changed_at
     having count(*) > 1
 ),
@@ -91,7 +113,9 @@ final as (
         changed_at_text,
         reason,
         _source_file,
+        _file_version,
         _row_hash,
+        '{{ base_logic_signature(seeds) }}' as _logic_version,
         status,
         is_known_lead,
         issues,
