@@ -1,5 +1,6 @@
-{#- Incremental base models (base_crm__activities, keyed on activity_id, and
-    base_crm__lead_status_changes, keyed on lead_id): a refresh decides again
+{#- Incremental base models (base_crm__activities, keyed on activity_id;
+    base_crm__lead_status_changes and base_crm__leads, keyed on lead_id): a
+    refresh decides again
     only the keys whose rows can have a new outcome, and keeps the others.
     Every rule of those models (versions, orphans, seeds) looks at the rows of
     one key, so a key's rows are deleted and rebuilt together. A key is
@@ -7,11 +8,32 @@
     * a row of it is in a landing file the model has not seen (new, or
       rewritten: another `_file_version`), or was in a file that is gone;
     * its lead became staged or stopped being staged (an orphan no more, or
-      again);
+      again; not for the leads themselves);
     * a timestamp crossed the future cutoff, which moves with every run;
     * the model was built by other code or other seeds (`_logic_version`:
       every key then, as after a full refresh).
     Rows without a key are quarantined (null_key) and always rebuilt. -#}
+
+{#- The config of an incremental base model keyed on `key`: the two
+    pre-hooks and the post-hook below around an append of the rebuilt rows.
+    `seeds` are the seeds its outcomes read (for base_logic_signature);
+    `lead_rule`: the model has `is_known_lead` (orphans of base_crm__leads).
+    Spark without Delta cannot delete rows: it rebuilds the table in full. -#}
+{% macro keyed_base_config(key, parsed, timestamp_column, seeds, lead_rule=true) -%}
+    {%- set hook_args = "'" ~ key ~ "', '" ~ parsed ~ "', '" ~ timestamp_column
+        ~ "', base_logic_signature(" ~ tojson(seeds) ~ "), "
+        ~ (lead_rule | string | lower) -%}
+    {{ return({
+        'materialized': 'table' if target.type == 'spark' else 'incremental',
+        'incremental_strategy': 'append',
+        'on_schema_change': 'sync_all_columns',
+        'pre_hook': [
+            "{{ stage_keys_to_rebuild(" ~ hook_args ~ ") }}",
+            "{{ delete_keys_to_rebuild('" ~ key ~ "') }}",
+        ],
+        'post_hook': "{{ drop_keys_to_rebuild() }}",
+    }) }}
+{%- endmacro %}
 
 {% macro keys_to_rebuild_relation() -%}
     {{ return(api.Relation.create(
@@ -30,7 +52,10 @@
         model.raw_code,
         issue_list([('condition', 'code')]),
         versioned_outcomes('relation', 'key', 'column'),
+        row_outcome('key', 'column'),
         clean_text('column'),
+        normalize_label('column'),
+        regexp_found('column', 'pattern'),
     ] -%}
     {#- DuckDB only (where the models are incremental; the hash of a whole
         row is DuckDB's), not in unit tests (their refs are fixtures, not
@@ -59,8 +84,10 @@
 
 {#- Pre-hook: the keys to rebuild, into keys_to_rebuild_relation(). `parsed`
     is the incremental parse model the rows come from, `timestamp_column`
-    the one checked against the future cutoff. Nothing on a full build. -#}
-{% macro stage_keys_to_rebuild(key, parsed, timestamp_column, signature) -%}
+    the one (or an expression) checked against the future cutoff,
+    `lead_rule` whether rows carry `is_known_lead`. Nothing on a full
+    build. -#}
+{% macro stage_keys_to_rebuild(key, parsed, timestamp_column, signature, lead_rule=true) -%}
     {%- if execute and is_incremental() -%}
         {%- set columns = adapter.get_columns_in_relation(this)
             | map(attribute='name') | map('lower') | list -%}
@@ -85,11 +112,14 @@
             from {{ this }}
         ),
 
+        {%- if lead_rule %}
+
         staged_leads as (
             select lead_id
             from {{ ref('base_crm__leads') }}
             where _row_outcome = 'staged'
         ),
+        {%- endif %}
         {%- endif %}
 
         keys as (
@@ -112,6 +142,7 @@
                     and loaded._file_version = current_files._file_version
             where current_files._source_file is null
             union all
+            {%- if lead_rule %}
             -- rows whose lead became staged or stopped being staged
             select loaded.{{ key }}
             from {{ this }} as loaded
@@ -119,6 +150,7 @@
                 on loaded.lead_id = staged_leads.lead_id
             where loaded.is_known_lead != (staged_leads.lead_id is not null)
             union all
+            {%- endif %}
             -- rows on the other side of the future cutoff now
             select {{ key }}
             from {{ this }}

@@ -233,7 +233,7 @@ def test_incremental_refresh_equals_full_refresh(landing: dict) -> None:
         assert f"{table}/day2.csv" in parsed
         assert f"{table}/day1.csv" not in parsed, f"{table}: day 1 was parsed again"
     # The base models decided again only the keys the drop touched.
-    for model in ("base_crm__activities", "base_crm__lead_status_changes"):
+    for model in ("base_crm__leads", "base_crm__activities", "base_crm__lead_status_changes"):
         assert "insert into" in _model_sql(landing, "incremental", "run", model)
         assert "__keys_to_rebuild" in _model_sql(landing, "incremental", "compiled", model)
     full = _build(landing, "full_day2")
@@ -275,7 +275,7 @@ def test_incremental_refresh_equals_full_refresh(landing: dict) -> None:
     # Rows decided by other code or seeds (another _logic_version) are decided
     # again: here some with a wrong outcome, as an older model could have left.
     con = duckdb.connect(str(incremental))
-    for table in ("activities", "lead_status_changes"):
+    for table in ("leads", "activities", "lead_status_changes"):
         con.execute(f"update staging.base_crm__{table} set _logic_version = 'older', "
                     "_row_outcome = 'superseded' where _row_outcome = 'staged' "
                     "and hash(_row_hash) % 10 = 0")

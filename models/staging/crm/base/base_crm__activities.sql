@@ -6,21 +6,10 @@
 -- Incremental: a refresh decides again only the activity ids whose outcome
 -- can change (macros/keys_to_rebuild.sql) and keeps the other rows.
 {%- set seeds = ['activity_types', 'placeholder_values'] %}
-{%- set hook_args = "'activity_id', 'base_crm__activities_parsed', "
-    ~ "'occurred_at', base_logic_signature(" ~ tojson(seeds) ~ ")" %}
 
-{#- Spark without Delta cannot delete rows (the pre-hooks): it rebuilds the
-    table in full. -#}
-{{ config(
-    materialized='table' if target.type == 'spark' else 'incremental',
-    incremental_strategy='append',
-    on_schema_change='sync_all_columns',
-    pre_hook=[
-        "{{ stage_keys_to_rebuild(" ~ hook_args ~ ") }}",
-        "{{ delete_keys_to_rebuild('activity_id') }}",
-    ],
-    post_hook="{{ drop_keys_to_rebuild() }}",
-) }}
+{{ config(keyed_base_config(
+    'activity_id', 'base_crm__activities_parsed', 'occurred_at', seeds
+)) }}
 
 with
 

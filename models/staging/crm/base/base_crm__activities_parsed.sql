@@ -27,21 +27,10 @@
         'owner_team', 'campaign_id', '_source_file',
     ]) }} as _row_hash
 {%- endset %}
-{%- set signature = local_md5(
-    model.raw_code ~ parse_columns
-    ~ tojson(var('extra_timestamp_formats', []))
-) %}
+{%- set signature = landing_parse_signature(parse_columns) %}
 {%- set files = landing_files_to_load('activities', signature) %}
 
-{#- Spark without Delta cannot delete rows (the pre-hook): it rebuilds the
-    table in full, which a cluster can afford. -#}
-{{ config(
-    materialized='table' if target.type == 'spark' else 'incremental',
-    incremental_strategy='append',
-    on_schema_change='sync_all_columns',
-    pre_hook="{{ delete_outdated_landing_rows('activities', '"
-        ~ signature ~ "') }}",
-) }}
+{{ config(landing_parse_config('activities', signature)) }}
 
 with
 

@@ -6,21 +6,10 @@
 -- refresh decides again only the leads whose status changes can have a new
 -- outcome (macros/keys_to_rebuild.sql) and keeps the other rows.
 {%- set seeds = ['status_synonyms', 'placeholder_values'] %}
-{%- set hook_args = "'lead_id', 'base_crm__lead_status_changes_parsed', "
-    ~ "'changed_at', base_logic_signature(" ~ tojson(seeds) ~ ")" %}
 
-{#- Spark without Delta cannot delete rows (the pre-hooks): it rebuilds the
-    table in full. -#}
-{{ config(
-    materialized='table' if target.type == 'spark' else 'incremental',
-    incremental_strategy='append',
-    on_schema_change='sync_all_columns',
-    pre_hook=[
-        "{{ stage_keys_to_rebuild(" ~ hook_args ~ ") }}",
-        "{{ delete_keys_to_rebuild('lead_id') }}",
-    ],
-    post_hook="{{ drop_keys_to_rebuild() }}",
-) }}
+{{ config(keyed_base_config(
+    'lead_id', 'base_crm__lead_status_changes_parsed', 'changed_at', seeds
+)) }}
 
 with
 

@@ -19,21 +19,10 @@
     {{ row_hash(['lead_id', 'status', 'changed_at', 'reason',
                  '_source_file']) }} as _row_hash
 {%- endset %}
-{%- set signature = local_md5(
-    model.raw_code ~ parse_columns
-    ~ tojson(var('extra_timestamp_formats', []))
-) %}
+{%- set signature = landing_parse_signature(parse_columns) %}
 {%- set files = landing_files_to_load('lead_status_changes', signature) %}
 
-{#- Spark without Delta cannot delete rows (the pre-hook): it rebuilds the
-    table in full, which a cluster can afford. -#}
-{{ config(
-    materialized='table' if target.type == 'spark' else 'incremental',
-    incremental_strategy='append',
-    on_schema_change='sync_all_columns',
-    pre_hook="{{ delete_outdated_landing_rows('lead_status_changes', '"
-        ~ signature ~ "') }}",
-) }}
+{{ config(landing_parse_config('lead_status_changes', signature)) }}
 
 with
 

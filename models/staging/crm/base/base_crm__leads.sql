@@ -1,6 +1,20 @@
 -- Every raw lead row, typed and normalized, with its issues and where it ends.
 -- Rows arrive parsed from base_crm__leads_parsed (incremental); what depends
 -- on other rows (versions), on seeds or on the run's clock is decided here.
+-- Incremental: a refresh decides again only the leads whose outcome can
+-- change (macros/keys_to_rebuild.sql) and keeps the other rows.
+{%- set seeds = [
+    'channel_mapping', 'status_synonyms', 'country_names',
+    'seniority_patterns', 'placeholder_values',
+] %}
+
+{#- created_at or updated_at after the cutoff is a future_timestamp: the
+    later of the two is checked (updated_at falls back to created_at) -#}
+{{ config(keyed_base_config(
+    'lead_id', 'base_crm__leads_parsed', 'greatest(created_at, updated_at)',
+    seeds, lead_rule=false
+)) }}
+
 with
 
 channel_mapping as (
@@ -57,8 +71,10 @@ parsed as (
             as disqualification_reason,
         is_deleted,
         _source_file,
+        _file_version,
         _row_hash
     from {{ ref('base_crm__leads_parsed') }}
+    {{- where_key_to_rebuild('lead_id') }}
 ),
 
 job_titles_ranked as (
@@ -181,7 +197,9 @@ final as (
         disqualification_reason,
         is_deleted,
         _source_file,
+        _file_version,
         _row_hash,
+        '{{ base_logic_signature(seeds) }}' as _logic_version,
         issues,
         nullif(split_part(issues, ',', 1), '') as primary_issue,
         {{ row_outcome(
