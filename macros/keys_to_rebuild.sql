@@ -181,11 +181,7 @@
 {% macro delete_keys_to_rebuild(key) -%}
     {%- if execute and is_incremental() -%}
         delete from {{ this }}
-        where
-            {{ key }} is null
-            or {{ key }} in (
-                select {{ key }} from {{ keys_to_rebuild_relation() }}
-            )
+        where {{ is_key_to_rebuild(key) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -195,12 +191,15 @@
     table exists, but its keys table does not). -#}
 {% macro where_key_to_rebuild(key) -%}
     {%- if model.resource_type == 'model' and is_incremental() %}
-        where
-            {{ key }} is null
-            or {{ key }} in (
-                select {{ key }} from {{ keys_to_rebuild_relation() }}
-            )
+        where {{ is_key_to_rebuild(key) }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- The condition on a row: its key is to be rebuilt, or it has none. -#}
+{% macro is_key_to_rebuild(key) -%}
+    ({{ key }} is null or {{ key }} in (
+        select {{ key }} from {{ keys_to_rebuild_relation() }}
+    ))
 {%- endmacro %}
 
 {#- Post-hook: the list of keys is not kept in the warehouse. -#}
