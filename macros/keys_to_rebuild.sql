@@ -1,10 +1,9 @@
 {#- Incremental base models (base_crm__activities, keyed on activity_id;
     base_crm__lead_status_changes and base_crm__leads, keyed on lead_id): a
-    refresh decides again
-    only the keys whose rows can have a new outcome, and keeps the others.
-    Every rule of those models (versions, orphans, seeds) looks at the rows of
-    one key, so a key's rows are deleted and rebuilt together. A key is
-    rebuilt when
+    refresh decides again only the keys whose rows can have a new outcome,
+    and keeps the others. Every rule of those models (versions, orphans,
+    seeds) looks at the rows of one key, so a key's rows are deleted and
+    rebuilt together. A key is rebuilt when
     * a row of it is in a landing file the model has not seen (new, or
       rewritten: another `_file_version`), or was in a file that is gone;
     * its lead became staged or stopped being staged (an orphan no more, or

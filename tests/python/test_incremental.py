@@ -2,18 +2,20 @@
 
 The big tables are parsed by incremental models keyed on the landing file
 (base_crm__leads_parsed, base_crm__activities_parsed,
-base_crm__lead_status_changes_parsed): a refresh
-parses only new or changed files, and everything that depends on other rows
-(orphans, versions, the as-of date) is recomputed on top. This test builds
+base_crm__lead_status_changes_parsed): a refresh parses only new or changed
+files. The base models on top are incremental by key (macros/keys_to_rebuild.sql):
+they decide again only the keys whose outcome can change; everything further
+down (the as-of date moves) is recomputed. This test builds
 day 1 of a folder-layout landing zone, drops day 2 as new files (new leads, a
 late-arriving lead that makes day-1 orphans valid, updated lead versions, late
 status changes, an activity superseded by a later version, a deleted lead, a
 reopened opportunity), refreshes the same warehouse, and compares the checksum
-of every mart and audit table with a build of the same input in a fresh
+of every staging, mart and audit table with a build of the same input in a fresh
 warehouse (a full refresh). Day 3 then removes two files (the day-2 leads
 and status changes) and rewrites another in place: the refresh must forget
 the removed rows, so the late lead's rows are orphans again, and reparse the
-rewritten file.
+rewritten file. Days 4 and 5 move the future cutoff back and forward again, and
+rows carrying another `_logic_version` must be decided again.
 """
 
 from __future__ import annotations
