@@ -132,35 +132,30 @@
                     and parsed._file_version = loaded_files._file_version
             where loaded_files._source_file is null
             union all
-            -- rows of files that are gone or have another version now
+            -- the loaded rows, in one scan: of a file that is gone or has
+            -- another version now, whose lead became staged or stopped being
+            -- staged, on the other side of the future cutoff now, or decided
+            -- by other code or seeds
             select loaded.{{ key }}
             from {{ this }} as loaded
             left join current_files
                 on
                     loaded._source_file = current_files._source_file
                     and loaded._file_version = current_files._file_version
-            where current_files._source_file is null
-            union all
             {%- if lead_rule %}
-            -- rows whose lead became staged or stopped being staged
-            select loaded.{{ key }}
-            from {{ this }} as loaded
             left join staged_leads
                 on loaded.lead_id = staged_leads.lead_id
-            where loaded.is_known_lead != (staged_leads.lead_id is not null)
-            union all
             {%- endif %}
-            -- rows on the other side of the future cutoff now
-            select {{ key }}
-            from {{ this }}
             where
-                ({{ timestamp_column }} > {{ future_cutoff() }})
-                != (issues like '%future_timestamp%')
-            union all
-            -- rows decided by other code or seeds
-            select {{ key }}
-            from {{ this }}
-            where _logic_version != '{{ signature }}'
+                current_files._source_file is null
+                {%- if lead_rule %}
+                or loaded.is_known_lead != (staged_leads.lead_id is not null)
+                {%- endif %}
+                or (
+                    ({{ timestamp_column }} > {{ future_cutoff() }})
+                    != (loaded.issues like '%future_timestamp%')
+                )
+                or loaded._logic_version != '{{ signature }}'
             {%- else %}
             -- built before _file_version and _logic_version: every key
             select {{ key }} from {{ ref(parsed) }}
