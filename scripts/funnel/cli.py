@@ -212,7 +212,7 @@ def _pipeline(plan: Plan, log: RunLog, ui: Ui) -> None:
         log.export_dir = str(plan.export_dir)
 
     with log.step("preflight"), ui.progress("checking the landing zone"):
-        report = landing.check(plan.landing_dir)
+        report = landing.check(plan.landing_dir, cache=landing.check_cache_path(build))
         log.landing_rows = {name: table.rows for name, table in report.tables.items()}
         for warning in report.warnings:
             ui.warn(warning)

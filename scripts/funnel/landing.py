@@ -6,7 +6,11 @@ Each table is one file (``leads.csv``, ``leads.parquet``) or one folder of files
 (``leads/*.csv``, ``leads/**/*.parquet``) under the landing directory.
 
 ``check()`` reads every file once (header and row count) and collects every
-problem with the file, the missing columns and the expected ones.
+problem with the file, the missing columns and the expected ones. Given a
+``cache`` file (``funnel build`` and ``funnel refresh`` keep one beside the
+build warehouse), a file whose size, modification and change times and inode
+are those of its last clean check is not read again: its outcome is taken
+from the cache, so a daily refresh reads only the day's new files.
 ``register()`` then creates one view per table in the ``landing`` schema of the
 warehouse: every contract column as text (missing optional columns as nulls,
 extra columns dropped) plus ``_source_file``. A missing optional table becomes
@@ -27,7 +31,9 @@ naming the file and the lines: no row is ever dropped silently.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -285,8 +291,14 @@ def _explain_read_error(path: Path, exc: Exception) -> str:
     return f"{where}: cannot be read ({first}); {hint}"
 
 
-def check(landing_dir: Path, specs: dict[str, TableSpec] | None = None) -> LandingReport:
-    """Validate every table of the landing zone; collect all problems, not just the first."""
+def check(
+    landing_dir: Path, specs: dict[str, TableSpec] | None = None, cache: Path | None = None
+) -> LandingReport:
+    """Validate every table of the landing zone; collect all problems, not just the first.
+
+    ``cache``: a JSON file of earlier clean checks (see CheckCache), read and
+    rewritten here; None reads every file.
+    """
     specs = specs or load_specs()
     report = LandingReport(landing_dir=landing_dir, tables={}, errors=[], warnings=[])
     if not landing_dir.is_dir():
@@ -295,6 +307,7 @@ def check(landing_dir: Path, specs: dict[str, TableSpec] | None = None) -> Landi
             "or --landing-dir to the folder that holds leads.csv and the other exports"
         )
         return report
+    checked = CheckCache(cache)
     con = duckdb.connect()
     try:
         for spec in specs.values():
@@ -319,10 +332,103 @@ def check(landing_dir: Path, specs: dict[str, TableSpec] | None = None) -> Landi
                 continue
             for fmt, paths in files.items():
                 for path in paths:
-                    _check_file(con, spec, table, fmt, path, report)
+                    if checked.replay(spec, table, path, report):
+                        continue
+                    errors_before, warnings_before = len(report.errors), len(report.warnings)
+                    rows = _check_file(con, spec, table, fmt, path, report)
+                    if rows is not None and len(report.errors) == errors_before:
+                        checked.remember(spec, table, path, rows,
+                                         report.warnings[warnings_before:])
     finally:
         con.close()
+    checked.save()
     return report
+
+
+def check_cache_path(build_db: Path) -> Path:
+    """Where ``funnel build`` / ``funnel refresh`` keep the landing check cache:
+    beside the build warehouse, which only they write."""
+    return build_db.with_name(build_db.stem + ".landing-check.json")
+
+
+class CheckCache:
+    """The outcome of each landing file's last clean check, keyed by what the
+    file system says of it: size, modification and change times (ns), inode.
+
+    Rewriting a file changes its change time (which no tool can set back), so
+    a file that was touched in any way is read again; so is every file when
+    this module, the table's contract columns or DuckDB's version differ. A
+    file with an error is never remembered: it is read, and refused, every
+    run. The cache is written atomically and holds only the files of the last
+    check; a missing or unreadable cache means every file is read.
+    """
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.entries: dict[str, dict] = {}
+        self.kept: dict[str, dict] = {}
+        self.logic = hashlib.sha256(
+            Path(__file__).read_bytes() + duckdb.__version__.encode()
+        ).hexdigest()[:16]
+        if path is None or not path.is_file():
+            return
+        try:
+            saved = json.loads(path.read_text())
+        except (OSError, ValueError):
+            return
+        if isinstance(saved, dict) and saved.get("logic") == self.logic:
+            self.entries = saved.get("files") or {}
+
+    @staticmethod
+    def _identity(spec: TableSpec, path: Path) -> list:
+        stat = path.stat()
+        return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino,
+                list(spec.columns), list(spec.required_columns)]
+
+    def replay(self, spec: TableSpec, table: TableFiles, path: Path, report: LandingReport) -> bool:
+        """Apply the cached outcome of ``path``; False when it must be read."""
+        if self.path is None:
+            return False
+        entry = self.entries.get(str(path))
+        if entry is None or entry["identity"] != self._identity(spec, path):
+            return False
+        if entry["dialect"] is not None:
+            table.dialects[path] = CsvDialect(
+                delimiter=entry["dialect"]["delimiter"],
+                columns=tuple(entry["dialect"]["columns"]),
+                pad_short_rows=entry["dialect"]["pad_short_rows"],
+            )
+        table.headers[path] = dict(entry["headers"])
+        table.rows += entry["rows"]
+        report.warnings.extend(entry["warnings"])
+        self.kept[str(path)] = entry
+        return True
+
+    def remember(
+        self, spec: TableSpec, table: TableFiles, path: Path, rows: int, warnings: list[str]
+    ) -> None:
+        if self.path is None:
+            return
+        dialect = table.dialects.get(path)
+        self.kept[str(path)] = {
+            "identity": self._identity(spec, path),
+            "dialect": None if dialect is None else {
+                "delimiter": dialect.delimiter,
+                "columns": list(dialect.columns),
+                "pad_short_rows": dialect.pad_short_rows,
+            },
+            "headers": table.headers[path],
+            "rows": rows,
+            "warnings": list(warnings),
+        }
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        temporary.write_text(json.dumps({"logic": self.logic, "files": self.kept}))
+        os.replace(temporary, self.path)
 
 
 def _check_file(
@@ -332,19 +438,20 @@ def _check_file(
     fmt: str,
     path: Path,
     report: LandingReport,
-) -> None:
+) -> int | None:
+    """Check one file; its row count, or None when it cannot be used (an error says why)."""
     if path.stat().st_size == 0:
         report.errors.append(
             f"{path}: the file is empty; a table with no rows still needs its header "
             f"line: {','.join(spec.columns)}"
         )
-        return
+        return None
     dialect = None
     if fmt == "csv":
         dialect, problem = csv_dialect(path)
         if dialect is None:
             report.errors.append(str(problem))
-            return
+            return None
         if dialect.delimiter != ",":
             report.warnings.append(
                 f"{path}: {DELIMITER_NAMES[dialect.delimiter]}-delimited (from its header "
@@ -356,7 +463,7 @@ def _check_file(
             header = _describe(con, fmt, path)
         except duckdb.Error as exc:
             report.errors.append(_explain_read_error(path, exc))
-            return
+            return None
     found: dict[str, str] = {}
     for name in header:
         key = normalize_header(name)
@@ -374,21 +481,22 @@ def _check_file(
             f"expected columns: {', '.join(spec.columns)} "
             f"(required: {', '.join(spec.required_columns)}; names are case-insensitive)"
         )
-        return
+        return None
     if dialect is not None:
         # the CSV check reads every row once and returns their count
         dialect, rows = _check_rows(con, path, dialect, report)
         if dialect is None:
-            return
+            return None
         table.dialects[path] = dialect
     else:
         try:
             rows = con.execute(_count_sql(fmt, path, dialect)).fetchone()[0]
         except duckdb.Error as exc:
             report.errors.append(_explain_read_error(path, exc))
-            return
+            return None
     table.headers[path] = mapping
     table.rows += int(rows or 0)
+    return int(rows or 0)
 
 
 def _lines(lines: list[int]) -> str:

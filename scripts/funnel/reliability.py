@@ -170,8 +170,12 @@ def check_freshness(database: Path, quiet: bool = True, log_to_stderr: bool = Fa
     from dbt.cli.main import dbtRunner
 
     os.environ["FUNNEL_BUILD_DB"] = str(database)
+    # The build that follows writes dbt's artifacts and reads the relations;
+    # not writing manifest.json nor listing every schema's relations here took
+    # 1.6 of 3.5 s off this step at 1M leads (docs/BENCHMARKS.md, item 24).
     args = [
         *(["--quiet"] if quiet else []), "source", "freshness",
+        "--no-write-json", "--no-populate-cache",
         "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
     ]
     # quiet: dbt's own lines are dropped (the caller prints one sentence per stale table)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 from pathlib import Path
 
@@ -150,3 +152,100 @@ def test_unparseable_timestamp_is_quarantined_and_reported(tmp_path: Path, build
 @pytest.mark.parametrize("value", ["x'; drop table leads; --", 'a"b'])
 def test_quotes_in_paths_are_escaped(value: str) -> None:
     assert landing.quote_literal(value) == "'" + value.replace("'", "''") + "'"
+
+
+# --- the check cache of `funnel build` / `funnel refresh` ------------------------------
+
+
+@pytest.fixture
+def file_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files check() reads, in order (the cache's misses)."""
+    read: list[str] = []
+    check_file = landing._check_file
+
+    def counting(con, spec, table, fmt, path, report):
+        read.append(path.name)
+        return check_file(con, spec, table, fmt, path, report)
+
+    monkeypatch.setattr(landing, "_check_file", counting)
+    return read
+
+
+def test_a_file_checked_clean_is_not_read_again_until_it_changes(
+    tmp_path: Path, file_checks: list[str]
+) -> None:
+    raw, cache = tmp_path / "raw", tmp_path / "build" / "funnel.landing-check.json"
+    write_minimal(raw)
+    (raw / "leads.csv").write_text("lead_id,created_at,email\nL1,2025-01-01,a\nL2\n")
+    first = landing.check(raw, cache=cache)
+    assert first.ok and first.tables["leads"].rows == 2
+    assert "leads.csv" in file_checks
+    short_row_warning = [w for w in first.warnings if "fewer fields" in w]
+    assert short_row_warning
+
+    file_checks.clear()
+    again = landing.check(raw, cache=cache)
+    assert file_checks == []  # nothing read: every outcome is the cached one
+    assert again.tables["leads"].rows == 2 and again.warnings == first.warnings
+    assert again.tables["leads"].dialects == first.tables["leads"].dialects
+    assert again.tables["leads"].headers == first.tables["leads"].headers
+    assert landing.view_sql(again.tables["leads"], raw) == landing.view_sql(
+        first.tables["leads"], raw)
+
+    # the same size and modification time, other bytes: the change time differs
+    path = raw / "leads.csv"
+    stat = path.stat()
+    path.write_text("lead_id,created_at,email\nL9,2025-01-01,b\nL8\n")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    again = landing.check(raw, cache=cache)
+    assert file_checks == ["leads.csv"]
+
+    file_checks.clear()
+    path.write_text("lead_id,created_at\nL1,2025-01-01\nL2,2025-01-02\nL3,2025-01-03\n")
+    again = landing.check(raw, cache=cache)
+    assert file_checks == ["leads.csv"]
+    assert again.tables["leads"].rows == 3
+    assert not any("fewer fields" in w for w in again.warnings)
+
+
+def test_a_refused_file_is_read_and_refused_every_run(
+    tmp_path: Path, file_checks: list[str]
+) -> None:
+    cache = tmp_path / "check.json"
+    write_minimal(tmp_path)
+    (tmp_path / "leads.csv").write_text("lead_id,created_at\nL1,2025-01-01,extra\n")
+    first = landing.check(tmp_path, cache=cache)
+    assert any("more fields than the header" in e for e in first.errors)
+    file_checks.clear()
+    again = landing.check(tmp_path, cache=cache)
+    assert file_checks == ["leads.csv"]  # the clean files come from the cache
+    assert again.errors == first.errors
+
+
+def test_the_cache_is_dropped_when_the_contract_or_the_check_changes(
+    tmp_path: Path, file_checks: list[str]
+) -> None:
+    cache = tmp_path / "check.json"
+    write_minimal(tmp_path)
+    landing.check(tmp_path, cache=cache)
+    wider = dict(SPECS)
+    spec = SPECS["deals"]
+    wider["deals"] = landing.TableSpec(spec.name, spec.required, (*spec.columns, "region"),
+                                       spec.required_columns)
+    file_checks.clear()
+    landing.check(tmp_path, specs=wider, cache=cache)
+    assert file_checks == ["deals.csv"]
+    every_file = sorted(f"{s.name}.csv" for s in SPECS.values() if s.required)
+    # another version of the check's code (or of DuckDB) reads every file again
+    saved = json.loads(cache.read_text())
+    cache.write_text(json.dumps({**saved, "logic": "an older check"}))
+    file_checks.clear()
+    landing.check(tmp_path, cache=cache)
+    assert sorted(file_checks) == every_file
+    file_checks.clear()
+    landing.check(tmp_path, cache=cache)
+    assert file_checks == []
+    cache.write_text("{not json")
+    file_checks.clear()
+    report = landing.check(tmp_path, cache=cache)
+    assert report.ok and sorted(file_checks) == every_file
