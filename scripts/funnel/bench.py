@@ -17,7 +17,10 @@ warehouse, each step runs as its own process, exactly as a user runs it:
 * ``refresh``    ``funnel refresh`` after a day-2 drop (``<table>/day2.<fmt>``):
   1% new leads (with their status changes and activities) and 1% updated
   leads (a new version, a status change, an activity). The incremental
-  models load only the new files.
+  models load only the new files. ``--days N`` refreshes N daily drops one
+  after another (day 2, 3, ...: other leads each day), as a schedule does,
+  and reports each day's time and the build file's size: whether a refresh
+  slows down or the file grows as the days go by.
 
 Each step is timed on the wall clock and in CPU seconds (user + system, the
 step's whole process tree), and its peak memory is the largest resident set
@@ -188,22 +191,32 @@ def prepare_landing(project: Path, landing: Path, leads: int, fmt: str, seed: in
 
 
 def remove_drop(landing: Path, fmt: str) -> None:
+    """Delete every daily drop (day 2 on), leaving the generated day 1."""
     for table in DROP_TABLES:
-        (landing / table / f"day2.{fmt}").unlink(missing_ok=True)
+        for path in (landing / table).glob(f"day*.{fmt}"):
+            if path.stem != "day1":
+                path.unlink()
 
 
-def write_drop(landing: Path, fmt: str, share_percent: int = 1) -> dict[str, int]:
-    """Day 2: ``share_percent`` % new leads and as many updated leads, as new files.
+def write_drop(landing: Path, fmt: str, share_percent: int = 1, day: int = 2) -> dict[str, int]:
+    """Day ``day`` (2 on): ``share_percent`` % new leads and as many updated leads,
+    as new files ``<table>/day<day>.<fmt>``.
 
     New leads are copies of existing ones (every version, status change and
     activity) under new keys; an updated lead gets a new version, a status
-    change (nurture) and an activity, 12 hours after the data's end.
+    change (nurture) and an activity, 12 hours after the data's end on day 2
+    and a day later for each day after. Each day takes other leads (another
+    hash bucket), so up to 50 days at 1%.
     """
     import duckdb
 
+    buckets = 100 // share_percent
+    if not 2 <= day <= buckets // 2 + 1:
+        raise BenchError(f"a {share_percent}% drop can be made for days 2 to "
+                         f"{buckets // 2 + 1}, not {day}")
     generator = json.loads((landing / "_generator.json").read_text())
     data_end = datetime.fromisoformat(generator["data_end"].replace("Z", "+00:00"))
-    drop_at = (data_end + timedelta(hours=12)).astimezone(UTC)
+    drop_at = (data_end + timedelta(hours=12 + 24 * (day - 2))).astimezone(UTC)
     con = duckdb.connect()
     try:
         day1 = {t: quote_literal(str(landing / t / f"day1.{fmt}")) for t in DROP_TABLES}
@@ -223,12 +236,13 @@ def write_drop(landing: Path, fmt: str, share_percent: int = 1) -> dict[str, int
                 return f"cast('{drop_at:%Y-%m-%d %H:%M:%S}+00' as {kind})"
             return f"'{drop_at:%Y-%m-%dT%H:%M:%SZ}'"
 
-        bucket = f"hash(lead_id) % {100 // share_percent}"
+        bucket = f"hash(lead_id) % {buckets}"
+        new_bucket = 2 * (day - 2)
         con.execute(f"create table new_ids as select distinct lead_id from day1_leads "
-                    f"where {bucket} = 0")
+                    f"where {bucket} = {new_bucket}")
         con.execute(f"create table updated_ids as select distinct lead_id from day1_leads "
-                    f"where {bucket} = 1")
-        suffix = "'-d2'"
+                    f"where {bucket} = {new_bucket + 1}")
+        suffix = f"'-d{day}'"
         queries = {
             "leads": f"""
                 select * replace (lead_id || {suffix} as lead_id)
@@ -247,7 +261,7 @@ def write_drop(landing: Path, fmt: str, share_percent: int = 1) -> dict[str, int
                 union all by name
                 select lead_id, 'nurture' as status,
                     {at('lead_status_changes', 'changed_at')} as changed_at,
-                    'day-2 drop' as reason
+                    'day-{day} drop' as reason
                 from updated_ids
             """,
             "activities": f"""
@@ -255,7 +269,7 @@ def write_drop(landing: Path, fmt: str, share_percent: int = 1) -> dict[str, int
                                   activity_id || {suffix} as activity_id)
                 from day1_activities where lead_id in (select lead_id from new_ids)
                 union all by name
-                select 'D2-' || lead_id as activity_id, lead_id,
+                select 'D{day}-' || lead_id as activity_id, lead_id,
                     {at('activities', 'occurred_at')} as occurred_at,
                     'email_open' as activity_type, 'marketing' as owner_team
                 from updated_ids
@@ -263,7 +277,7 @@ def write_drop(landing: Path, fmt: str, share_percent: int = 1) -> dict[str, int
         }
         rows = {}
         for table, query in queries.items():
-            target = landing / table / f"day2.{fmt}"
+            target = landing / table / f"day{day}.{fmt}"
             options = "format csv, header true" if fmt == "csv" else "format parquet"
             con.execute(f"copy ({query}) to {quote_literal(str(target))} ({options})")
             rows[table] = con.execute(
@@ -438,7 +452,7 @@ def parse_steps(text: str) -> tuple[str, ...]:
 
 
 def bench_size(project: Path, work: Path, leads: int, runs: int, fmt: str, seed: int,
-               steps: tuple[str, ...], progress) -> dict:
+               steps: tuple[str, ...], progress, days: int = 1) -> dict:
     label = size_label(leads)
     root = work / label
     landing = root / "raw"
@@ -507,10 +521,22 @@ def bench_size(project: Path, work: Path, leads: int, runs: int, fmt: str, seed:
             progress(f"[{label} run {run}/{runs}] direct: {step['wall_s']} s wall "
                      f"(models {step['sql']['models_s']} s, tests {step['sql']['tests_s']} s)")
         if "refresh" in steps:
-            record["refresh"] = _refresh(funnel, env, project, landing, fmt, wh, record,
-                                         "publish" in steps, f"[{label} run {run}/{runs}]",
-                                         progress)
-            record["refresh"]["dbt"] = _node_times(root / "target" / "run_results.json")
+            # day 2 is the refresh of the tables; with --days, the days after it too
+            for day in range(2, days + 2):
+                step = _refresh(funnel, env, project, landing, fmt, wh, record,
+                                "publish" in steps, f"[{label} run {run}/{runs} day {day}]",
+                                progress, day)
+                step["dbt"] = _node_times(root / "target" / "run_results.json")
+                step["build_db_mb"] = round(
+                    (wh / "build" / "funnel.duckdb").stat().st_size / 1e6)
+                if day == 2:
+                    record["refresh"] = step
+                if days > 1:
+                    record.setdefault("refresh_days", []).append({
+                        "day": day, "wall_s": step["wall_s"], "cpu_s": step["cpu_s"],
+                        "build_part_s": _build_part(step), "build_db_mb": step["build_db_mb"],
+                        "peak_rss_mb": step["peak_rss_mb"], "load_1m": step["load_1m"],
+                    })
         result["runs"].append(record)
         remove_drop(landing, fmt)  # the last run's warehouse stays for inspection
     result["median"] = summarize(result["runs"])
@@ -518,11 +544,13 @@ def bench_size(project: Path, work: Path, leads: int, runs: int, fmt: str, seed:
 
 
 def _refresh(funnel: list[str], env: dict[str, str], project: Path, landing: Path, fmt: str,
-             wh: Path, record: dict, publish: bool, where: str, progress) -> dict:
-    """Write the day-2 drop, then refresh: `funnel refresh`, or without publishing
+             wh: Path, record: dict, publish: bool, where: str, progress, day: int = 2) -> dict:
+    """Write the drop of ``day``, then refresh: `funnel refresh`, or without publishing
     (--steps without publish) the same incremental `funnel build --no-publish`."""
-    record["drop_rows"] = write_drop(landing, fmt)
-    progress(f"{where} refresh after the day-2 drop {record['drop_rows']} ...")
+    rows = write_drop(landing, fmt, day=day)
+    if day == 2:
+        record["drop_rows"] = rows
+    progress(f"{where} refresh after the day-{day} drop {rows} ...")
     argv = [*funnel, "refresh"] if publish else [*funnel, "build", "--no-publish"]
     log = wh / "logs" / "refresh.log"
     step = run_step(argv, env, project, log)
@@ -557,12 +585,18 @@ def summarize(runs: list[dict]) -> dict:
         ), 2)
     if "refresh" in summary:
         summary["refresh"]["build_part_s"] = round(statistics.median(
-            (run["refresh"]["durations_s"].get("preflight") or 0)
-            + (run["refresh"]["durations_s"].get("dbt") or 0)
-            if "dbt" in run["refresh"]["durations_s"] else run["refresh"]["wall_s"]
-            for run in runs
+            _build_part(run["refresh"]) for run in runs
         ), 2)
     return summary
+
+
+def _build_part(refresh: dict) -> float:
+    """A refresh's preflight + dbt seconds (its JSON log line), comparable with a build;
+    the wall clock when it was not published (no log line)."""
+    durations = refresh["durations_s"]
+    if "dbt" not in durations:
+        return refresh["wall_s"]
+    return round((durations.get("preflight") or 0) + (durations.get("dbt") or 0), 3)
 
 
 # --- reports ----------------------------------------------------------------------
@@ -660,6 +694,14 @@ def markdown(records: list[dict]) -> str:
             slowest = list(dbt.get("slowest", {}).items())[:8]
             lines.append(f"* {size['label']} {size['format']}: {dbt.get('by_type_s')}; "
                          + ", ".join(f"{name} {sec}" for name, sec in slowest))
+    series = [(size, run["refresh_days"]) for _, size in rows for run in size["runs"][-1:]
+              if run.get("refresh_days")]
+    if series:
+        lines += ["", "Daily refreshes one after another (`--days`), last run: refresh build part "
+                  "in seconds, and the build file's size after it:", ""]
+        for size, days in series:
+            lines.append(f"* {size['label']} {size['format']}: " + ", ".join(
+                f"day {d['day']} {d['build_part_s']} s / {d['build_db_mb']} MB" for d in days))
     direct = []
     for _, size in rows:
         sql = size["runs"][-1].get("direct", {}).get("sql") or {}
@@ -694,8 +736,11 @@ def write_reports(record: dict, md_path: Path, json_path: Path) -> None:
 
 def run(sizes: list[int], runs: int, fmt: str, work_dir: Path | None, md_path: Path,
         json_path: Path, label: str | None, steps: tuple[str, ...] = STEPS, seed: int = 42,
-        project: Path = PROJECT_DIR, command: str | None = None, progress=print) -> dict:
+        project: Path = PROJECT_DIR, command: str | None = None, progress=print,
+        days: int = 1) -> dict:
     """Benchmark every size; write the reports; return the record."""
+    if days > 1 and "refresh" not in steps:
+        raise BenchError("--days counts daily refreshes: add the refresh step to --steps")
     work = (work_dir or Path(tempfile.gettempdir()) / "funnel-bench").resolve()
     work.mkdir(parents=True, exist_ok=True)
     free = shutil.disk_usage(work).free / 1e9
@@ -717,7 +762,7 @@ def run(sizes: list[int], runs: int, fmt: str, work_dir: Path | None, md_path: P
     }
     for leads in sizes:
         record["sizes"].append(bench_size(project, work, leads, runs, fmt, seed, steps,
-                                          progress))
+                                          progress, days))
         # a long run (10M) leaves its finished sizes behind even if a later one fails
         (work / "partial.json").write_text(json.dumps(record, indent=1))
     record["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")

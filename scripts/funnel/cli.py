@@ -762,9 +762,12 @@ def spark_check(work_dir: Path | None, leads: int, seed: int, as_of_date: str | 
 @click.option("--label", default=None, help="What this run measures, kept in the JSON.")
 @click.option("--steps", default="preflight,build,publish,export,direct,refresh",
               show_default=True, help="Steps to measure (fewer need less disk at 10M).")
+@click.option("--days", default=1, show_default=True, type=click.IntRange(min=1, max=50),
+              help="Daily 1%% drops refreshed one after another (day 2 on); the table shows "
+                   "day 2, the report lists each day's time and build file size.")
 @_exit
 def bench(sizes: str, runs: int, fmt: str, work_dir: Path | None, label: str | None,
-          steps: str) -> int:
+          steps: str, days: int) -> int:
     """Time and measure the pipeline at several sizes: docs/BENCHMARKS.md, benchmarks.json.
 
     Each step (preflight, build, publish, export, refresh after a 1% drop, and
@@ -777,7 +780,7 @@ def bench(sizes: str, runs: int, fmt: str, work_dir: Path | None, label: str | N
             benchmark.parse_sizes(sizes), runs, fmt, work_dir, benchmark.DEFAULT_MD,
             benchmark.DEFAULT_JSON, label, steps=benchmark.parse_steps(steps),
             command="funnel bench " + " ".join(sys.argv[2:]),
-            progress=lambda line: click.echo(line, err=True),
+            progress=lambda line: click.echo(line, err=True), days=days,
         )
     except benchmark.BenchError as exc:
         click.echo(f"error: {exc}", err=True)

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import os
+
 import duckdb
 import pytest
-from funnel.bench import data_test_fails_sql, parse_sizes
+from funnel.bench import (
+    DROP_TABLES,
+    BenchError,
+    data_test_fails_sql,
+    parse_sizes,
+    prepare_landing,
+    remove_drop,
+    write_drop,
+)
+from funnel.landing import PROJECT_DIR
 
 # (test rows, config) -> does the build fail? as dbt decides it
 CASES = [
@@ -71,3 +82,29 @@ def test_direct_run_builds_models_in_order_and_times_each_node(tmp_path) -> None
             "median": {"direct": {"wall_s": 1, "cpu_s": 1, "load_1m": 0, "peak_rss_mb": 1,
                                   "sql_s": 1}}}]}
     assert "* 10 csv: models" in markdown([record])
+
+
+def test_daily_drops_take_other_leads_each_day_and_are_removed_together(tmp_path) -> None:
+    landing = tmp_path / "raw"
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_DIR / "scripts")}
+    prepare_landing(PROJECT_DIR, landing, 2_000, "csv", 7, env, tmp_path / "logs")
+    day2, day3 = write_drop(landing, "csv", day=2), write_drop(landing, "csv", day=3)
+    assert day2["new_leads"] > 0 and day3["updated_leads"] > 0
+
+    def read(table: str, day: int) -> list[tuple]:
+        return duckdb.sql(
+            f"select lead_id, updated_at from read_csv('{landing}/{table}/day{day}.csv', "
+            "all_varchar = true)").fetchall()
+
+    leads2, leads3 = read("leads", 2), read("leads", 3)
+    assert len(leads2) == day2["leads"] and len(leads3) == day3["leads"]
+    ids2, ids3 = {i for i, _ in leads2}, {i for i, _ in leads3}
+    assert not ids2 & ids3  # other new and updated leads each day
+    assert any(i.endswith("-d3") for i in ids3) and not any(i.endswith("-d2") for i in ids3)
+    # the updates of day 3 are written a day after those of day 2
+    assert max(u for _, u in leads3) > max(u for _, u in leads2)
+    with pytest.raises(BenchError, match="days 2 to 51"):
+        write_drop(landing, "csv", day=52)
+    remove_drop(landing, "csv")
+    assert sorted(p.name for t in DROP_TABLES for p in (landing / t).iterdir()) == [
+        "day1.csv"] * len(DROP_TABLES)
