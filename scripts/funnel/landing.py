@@ -332,12 +332,15 @@ def check(
                 continue
             for fmt, paths in files.items():
                 for path in paths:
-                    if checked.replay(spec, table, path, report):
+                    identity = CheckCache.identity(spec, path)
+                    if checked.replay(identity, table, path, report):
                         continue
                     errors_before, warnings_before = len(report.errors), len(report.warnings)
                     rows = _check_file(con, spec, table, fmt, path, report)
                     if rows is not None and len(report.errors) == errors_before:
-                        checked.remember(spec, table, path, rows,
+                        # the identity taken before the read: a file changed while
+                        # it was read is read again next time
+                        checked.remember(identity, table, path, rows,
                                          report.warnings[warnings_before:])
     finally:
         con.close()
@@ -380,17 +383,17 @@ class CheckCache:
             self.entries = saved.get("files") or {}
 
     @staticmethod
-    def _identity(spec: TableSpec, path: Path) -> list:
+    def identity(spec: TableSpec, path: Path) -> list:
         stat = path.stat()
         return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino,
                 list(spec.columns), list(spec.required_columns)]
 
-    def replay(self, spec: TableSpec, table: TableFiles, path: Path, report: LandingReport) -> bool:
+    def replay(self, identity: list, table: TableFiles, path: Path, report: LandingReport) -> bool:
         """Apply the cached outcome of ``path``; False when it must be read."""
         if self.path is None:
             return False
         entry = self.entries.get(str(path))
-        if entry is None or entry["identity"] != self._identity(spec, path):
+        if entry is None or entry["identity"] != identity:
             return False
         if entry["dialect"] is not None:
             table.dialects[path] = CsvDialect(
@@ -405,13 +408,13 @@ class CheckCache:
         return True
 
     def remember(
-        self, spec: TableSpec, table: TableFiles, path: Path, rows: int, warnings: list[str]
+        self, identity: list, table: TableFiles, path: Path, rows: int, warnings: list[str]
     ) -> None:
         if self.path is None:
             return
         dialect = table.dialects.get(path)
         self.kept[str(path)] = {
-            "identity": self._identity(spec, path),
+            "identity": identity,
             "dialect": None if dialect is None else {
                 "delimiter": dialect.delimiter,
                 "columns": list(dialect.columns),

@@ -249,3 +249,25 @@ def test_the_cache_is_dropped_when_the_contract_or_the_check_changes(
     file_checks.clear()
     report = landing.check(tmp_path, cache=cache)
     assert report.ok and sorted(file_checks) == every_file
+
+
+def test_a_file_written_while_it_is_checked_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "check.json"
+    write_minimal(tmp_path)
+    path = tmp_path / "leads.csv"
+    path.write_text("lead_id,created_at\nL1,2025-01-01\n")
+    check_file = landing._check_file
+
+    def exporter_still_writing(con, spec, table, fmt, checked, report):
+        rows = check_file(con, spec, table, fmt, checked, report)
+        if checked == path:  # the export appends a row once the count is taken
+            with path.open("a") as handle:
+                handle.write("L2,2025-01-02\n")
+        return rows
+
+    monkeypatch.setattr(landing, "_check_file", exporter_still_writing)
+    assert landing.check(tmp_path, cache=cache).tables["leads"].rows == 1
+    monkeypatch.setattr(landing, "_check_file", check_file)
+    assert landing.check(tmp_path, cache=cache).tables["leads"].rows == 2
