@@ -30,6 +30,7 @@ naming the file and the lines: no row is ever dropped silently.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -426,12 +427,18 @@ class CheckCache:
         }
 
     def save(self) -> None:
+        """Write the cache; a cache that cannot be written (disk full, a bad path) only
+        means the next run reads every file again, so it never fails the check."""
         if self.path is None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(self.path.name + ".tmp")
-        temporary.write_text(json.dumps({"logic": self.logic, "files": self.kept}))
-        os.replace(temporary, self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(json.dumps({"logic": self.logic, "files": self.kept}))
+            os.replace(temporary, self.path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
 
 
 def _check_file(

@@ -271,3 +271,16 @@ def test_a_file_written_while_it_is_checked_is_read_again(
     assert landing.check(tmp_path, cache=cache).tables["leads"].rows == 1
     monkeypatch.setattr(landing, "_check_file", check_file)
     assert landing.check(tmp_path, cache=cache).tables["leads"].rows == 2
+
+
+def test_a_cache_that_cannot_be_written_does_not_fail_the_check(
+    tmp_path: Path, file_checks: list[str]
+) -> None:
+    write_minimal(tmp_path / "raw")
+    (tmp_path / "not_a_folder").write_text("")
+    cache = tmp_path / "not_a_folder" / "check.json"
+    for _ in range(2):
+        file_checks.clear()
+        report = landing.check(tmp_path / "raw", cache=cache)
+        assert report.ok and len(file_checks) == len(
+            [s for s in SPECS.values() if s.required])  # read every time: nothing cached
