@@ -523,13 +523,13 @@ def bench_size(project: Path, work: Path, leads: int, runs: int, fmt: str, seed:
         if "refresh" in steps:
             # day 2 is the refresh of the tables; with --days, the days after it too
             for day in range(2, days + 2):
-                step = _refresh(funnel, env, project, landing, fmt, wh, record,
-                                "publish" in steps, f"[{label} run {run}/{runs} day {day}]",
-                                progress, day)
+                step = _refresh(funnel, env, project, landing, fmt, wh, "publish" in steps,
+                                f"[{label} run {run}/{runs} day {day}]", progress, day)
                 step["dbt"] = _node_times(root / "target" / "run_results.json")
                 step["build_db_mb"] = round(
                     (wh / "build" / "funnel.duckdb").stat().st_size / 1e6)
                 if day == 2:
+                    record["drop_rows"] = step.pop("drop_rows")
                     record["refresh"] = step
                 if days > 1:
                     record.setdefault("refresh_days", []).append({
@@ -544,12 +544,10 @@ def bench_size(project: Path, work: Path, leads: int, runs: int, fmt: str, seed:
 
 
 def _refresh(funnel: list[str], env: dict[str, str], project: Path, landing: Path, fmt: str,
-             wh: Path, record: dict, publish: bool, where: str, progress, day: int = 2) -> dict:
+             wh: Path, publish: bool, where: str, progress, day: int = 2) -> dict:
     """Write the drop of ``day``, then refresh: `funnel refresh`, or without publishing
     (--steps without publish) the same incremental `funnel build --no-publish`."""
     rows = write_drop(landing, fmt, day=day)
-    if day == 2:
-        record["drop_rows"] = rows
     progress(f"{where} refresh after the day-{day} drop {rows} ...")
     argv = [*funnel, "refresh"] if publish else [*funnel, "build", "--no-publish"]
     log = wh / "logs" / "refresh.log"
@@ -563,6 +561,7 @@ def _refresh(funnel: list[str], env: dict[str, str], project: Path, landing: Pat
     )
     progress(f"{where} refresh: {step['wall_s']} s wall, {step['cpu_s']} s CPU, "
              f"{step['peak_rss_mb']} MB")
+    step["drop_rows"] = rows
     return step
 
 
