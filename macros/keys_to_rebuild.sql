@@ -47,33 +47,40 @@
     arguments, so a change to them counts) and the content of `seeds` (read
     at execution time). Stored in every row as `_logic_version`. -#}
 {% macro base_logic_signature(seeds) -%}
-    {%- set parts = [
-        model.raw_code,
+    {{ return(logic_signature([
         issue_list([('condition', 'code')]),
         versioned_outcomes('relation', 'key', 'column'),
         row_outcome('key', 'column'),
         clean_text('column'),
         normalize_label('column'),
         regexp_found('column', 'pattern'),
-    ] -%}
+    ], seeds)) }}
+{%- endmacro %}
+
+{#- An md5 of the model's code, of `parts` (macros rendered with fixed
+    arguments) and of the content of the `relations` it reads whole (count
+    and an order-free hash of their rows, read at execution time). -#}
+{% macro logic_signature(parts, relations) -%}
+    {%- set parts = [model.raw_code] + parts -%}
     {#- DuckDB only (where the models are incremental; the hash of a whole
         row is DuckDB's), not in unit tests (their refs are fixtures, not
-        tables), nor where the seeds are not loaded (sqlfluff's lint target) -#}
+        tables), nor where the relations are not built (sqlfluff's lint
+        target) -#}
     {%- if execute and target.type == 'duckdb'
         and model.resource_type == 'model' -%}
-        {%- for seed in seeds -%}
-            {%- set relation = ref(seed) -%}
+        {%- for name in relations -%}
+            {%- set relation = ref(name) -%}
             {%- if adapter.get_relation(
                 database=relation.database,
                 schema=relation.schema,
                 identifier=relation.identifier,
             ) is not none -%}
                 {%- set fingerprint = run_query(
-                    'select count(*), sum(hash(seed_rows)) from '
-                    ~ relation ~ ' as seed_rows'
+                    'select count(*), sum(hash(relation_rows)) from '
+                    ~ relation ~ ' as relation_rows'
                 ).rows[0] -%}
                 {%- do parts.append(
-                    seed ~ ':' ~ fingerprint[0] ~ ':' ~ fingerprint[1]
+                    name ~ ':' ~ fingerprint[0] ~ ':' ~ fingerprint[1]
                 ) -%}
             {%- endif -%}
         {%- endfor -%}
@@ -186,6 +193,13 @@
 {% macro where_key_to_rebuild(key) -%}
     {%- if model.resource_type == 'model' and is_incremental() %}
         where {{ is_key_to_rebuild(key) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The same, after a `where` of the model's own. -#}
+{% macro and_key_to_rebuild(key) -%}
+    {%- if model.resource_type == 'model' and is_incremental() %}
+        and {{ is_key_to_rebuild(key) }}
     {%- endif -%}
 {%- endmacro %}
 

@@ -4,18 +4,22 @@ The big tables are parsed by incremental models keyed on the landing file
 (base_crm__leads_parsed, base_crm__activities_parsed,
 base_crm__lead_status_changes_parsed): a refresh parses only new or changed
 files. The base models on top are incremental by key (macros/keys_to_rebuild.sql):
-they decide again only the keys whose outcome can change; everything further
-down (the as-of date moves) is recomputed. This test builds
+they decide again only the keys whose outcome can change. The lead-level
+models without the as-of date (macros/lead_keyed.sql) rebuild only the leads
+whose input rows changed; everything further down (the as-of date moves) is
+recomputed. This test builds
 day 1 of a folder-layout landing zone, drops day 2 as new files (new leads, a
 late-arriving lead that makes day-1 orphans valid, updated lead versions, late
 status changes, an activity superseded by a later version, a deleted lead, a
 reopened opportunity), refreshes the same warehouse, and compares the checksum
-of every staging, mart and audit table with a build of the same input in a fresh
+of every staging, intermediate, mart and audit table with a build of the same input in a fresh
 warehouse (a full refresh). Day 3 then removes two files (the day-2 leads
 and status changes) and rewrites another in place: the refresh must forget
 the removed rows, so the late lead's rows are orphans again, and reparse the
-rewritten file. Days 4 and 5 move the future cutoff back and forward again, and
-rows carrying another `_logic_version` must be decided again.
+rewritten file; a run that stops after int_lead_stage_events comes first, and
+the models after it must still catch up. Days 4 and 5 move the future cutoff
+back and forward again, and rows carrying another `_logic_version` must be
+decided again.
 """
 
 from __future__ import annotations
@@ -32,8 +36,15 @@ SEED = 11
 DAY = "2026-07-01T02:00:00Z"  # after the generator's data_end (2026-06-30)
 FOLDER_TABLES = ("leads", "lead_status_changes", "activities", "opportunities")
 # staging: the incremental base tables must equal a full build row for row
-COMPARED_SCHEMAS = ("marts", "audit", "staging")
+COMPARED_SCHEMAS = ("marts", "audit", "staging", "intermediate")
 BASE_MODELS = Path("lead_funnel/models/staging/crm/base")
+# incremental by lead (macros/lead_keyed.sql), with their folders
+LEAD_KEYED = {
+    "int_lead_stage_events": Path("lead_funnel/models/intermediate/funnel"),
+    "int_lead_stage_summary": Path("lead_funnel/models/intermediate/funnel"),
+    "int_lead_activity_summary": Path("lead_funnel/models/intermediate/funnel"),
+    "fct_funnel_transitions": Path("lead_funnel/models/marts/funnel"),
+}
 
 
 def _csv(path: Path) -> str:
@@ -58,7 +69,8 @@ def landing(tmp_path_factory: pytest.TempPathFactory) -> dict:
         con.execute(f"create table {table} as select * from {_csv(generated / (table + '.csv'))}")
     # The cast: a lead held back to day 2 (its day-1 status changes and
     # activities are orphans), a lead deleted on day 2, an opportunity
-    # closed on day 1 and reopened on day 2.
+    # closed on day 1 and reopened on day 2, one open on day 1 and won on
+    # day 2 (a new stage event of a day-1 lead).
     late_lead, deleted_lead = (row[0] for row in con.execute(
         "select lead_id from lead_status_changes where status = 'mql' "
         "group by lead_id order by lead_id limit 2"
@@ -66,6 +78,15 @@ def landing(tmp_path_factory: pytest.TempPathFactory) -> dict:
     reopened = con.execute(
         "select opportunity_id from opportunities where stage = 'closed_lost' "
         "and lead_id not in (?, ?) order by opportunity_id limit 1",
+        [late_lead, deleted_lead],
+    ).fetchall()[0][0]
+    won = con.execute(
+        "select opportunity_id from opportunities "
+        "where lead_id not in (?, ?) and lead_id in (select lead_id from leads "
+        "  qualify row_number() over (partition by lead_id order by updated_at desc) = 1 "
+        "  and is_deleted = 'false') "
+        "qualify row_number() over (partition by opportunity_id order by updated_at desc) = 1 "
+        "and stage = 'negotiation' order by opportunity_id limit 1",
         [late_lead, deleted_lead],
     ).fetchall()[0][0]
     new_leads = "lead_id in (select lead_id from leads order by lead_id desc limit 40)"
@@ -120,6 +141,11 @@ def landing(tmp_path_factory: pytest.TempPathFactory) -> dict:
                               null as closed_at, null as loss_reason)
             from opportunities where opportunity_id = '{reopened}'
             qualify row_number() over (order by updated_at desc) = 1
+            union all by name
+            select * replace ('closed_won' as stage, '{DAY}' as updated_at,
+                              '{DAY}' as closed_at)
+            from opportunities where opportunity_id = '{won}'
+            qualify row_number() over (order by updated_at desc) = 1
         """,
     }
     for table in ("campaigns", "campaign_spend", "users", "deals"):
@@ -129,7 +155,8 @@ def landing(tmp_path_factory: pytest.TempPathFactory) -> dict:
         _copy(con, sql, raw / table / "day1.csv")
     con.close()
     return {"root": root, "raw": raw, "day2": day2, "generated": generated,
-            "late_lead": late_lead, "deleted_lead": deleted_lead, "reopened": reopened}
+            "late_lead": late_lead, "deleted_lead": deleted_lead, "reopened": reopened,
+            "won": won}
 
 
 def _env(root: Path, name: str) -> dict[str, str]:
@@ -195,10 +222,11 @@ def _same(got: tuple, want: tuple) -> bool:
     )
 
 
-def _model_sql(landing: dict, name: str, stage: str, model: str) -> str:
+def _model_sql(landing: dict, name: str, stage: str, model: str,
+               folder: Path = BASE_MODELS) -> str:
     """The SQL dbt compiled (stage `compiled`) or ran (`run`) for a model in the last build."""
     target = landing["root"] / name / "target"
-    return (target / stage / BASE_MODELS / f"{model}.sql").read_text()
+    return (target / stage / folder / f"{model}.sql").read_text()
 
 
 def _assert_same_marts(incremental: Path, full: Path) -> None:
@@ -238,6 +266,11 @@ def test_incremental_refresh_equals_full_refresh(landing: dict) -> None:
     for model in ("base_crm__leads", "base_crm__activities", "base_crm__lead_status_changes"):
         assert "insert into" in _model_sql(landing, "incremental", "run", model)
         assert "__keys_to_rebuild" in _model_sql(landing, "incremental", "compiled", model)
+    # So did the lead-level models, on the leads whose inputs changed.
+    for model, folder in LEAD_KEYED.items():
+        assert "insert into" in _model_sql(landing, "incremental", "run", model, folder)
+        assert "__keys_to_rebuild" in _model_sql(
+            landing, "incremental", "compiled", model, folder)
     full = _build(landing, "full_day2")
     _assert_same_marts(incremental, full)
     assert query(incremental, "select count(*) from audit.audit_quarantine "
@@ -246,6 +279,10 @@ def test_incremental_refresh_equals_full_refresh(landing: dict) -> None:
                               f"where lead_id in ('{late}', '{deleted}')") == [(1,)]
     assert query(incremental, "select is_reopened from marts.fct_opportunities "
                               f"where opportunity_id = '{landing['reopened']}'") == [(True,)]
+    assert query(incremental, "select count(*) from intermediate.int_lead_stage_events "
+                              "where event_source = 'opportunity_won' and lead_id = ("
+                              "select lead_id from staging.stg_crm__opportunities "
+                              f"where opportunity_id = '{landing['won']}')") == [(1,)]
 
     # Day 3: two drop files are withdrawn and a day-1 file is rewritten in place.
     (raw / "lead_status_changes" / "day2.csv").unlink()
@@ -256,6 +293,9 @@ def test_incremental_refresh_equals_full_refresh(landing: dict) -> None:
           rewritten.with_name("rewritten.tmp"))
     con.close()
     rewritten.with_name("rewritten.tmp").replace(rewritten)
+    # A run that stops after int_lead_stage_events (as a failure would): the
+    # models after it must still see the changes it took in, on the next run.
+    _build(landing, "incremental", "build", "--select", "+int_lead_stage_events")
     _build(landing, "incremental", command="refresh")
     full = _build(landing, "full_day3")
     _assert_same_marts(incremental, full)

@@ -1,21 +1,33 @@
 -- One row per lead with activities: touches before its first MQL (all of
 -- them when it never became an MQL), nurture touches, counts by type, and
 -- the first sales touch at or after the first MQL. One pass over activities.
+-- Incremental by lead (macros/lead_keyed.sql); every lead is rebuilt when the
+-- campaigns change (which are nurture programs).
 {%- set types = [
     'email_open', 'email_click', 'content_download', 'webinar_attended',
     'pricing_page_visit', 'demo_request',
 ] %}
+{#- the columns it reads of activities and leads (macros/lead_keyed.sql) #}
+{%- set activity_columns = [
+    'lead_id', 'occurred_at', 'activity_type', 'owner_team', 'campaign_id',
+] %}
+{%- set lead_columns = ['lead_id', 'created_at'] %}
+
+{{ config(lead_keyed_config(
+    [
+        {'ref': 'stg_crm__activities', 'columns': activity_columns},
+        {'ref': 'stg_crm__leads', 'columns': lead_columns},
+        {'ref': 'int_lead_stage_summary', 'fingerprints': true},
+    ],
+    ['stg_crm__campaigns'],
+)) }}
 
 with
 
 activities as (
-    select
-        lead_id,
-        occurred_at,
-        activity_type,
-        owner_team,
-        campaign_id
+    select {{ activity_columns | join(', ') }}
     from {{ ref('stg_crm__activities') }}
+    {{- where_key_to_rebuild('lead_id') }}
 ),
 
 nurture_campaigns as (
@@ -25,10 +37,9 @@ nurture_campaigns as (
 ),
 
 leads as (
-    select
-        lead_id,
-        created_at
+    select {{ lead_columns | join(', ') }}
     from {{ ref('stg_crm__leads') }}
+    {{- where_key_to_rebuild('lead_id') }}
 ),
 
 first_mql as (

@@ -1,24 +1,42 @@
 -- One row per stage event of a non-deleted lead: its creation, each status
 -- change, each opportunity created from it, each win (closed-won opportunity
 -- or signed deal). Dropped statuses (rejected, disqualified) are outcomes,
--- not stage moves, and are kept with is_stage_move = false.
+-- not stage moves, and are kept with is_stage_move = false. Incremental by
+-- lead: a refresh rebuilds only the leads whose rows of these inputs changed
+-- (macros/lead_keyed.sql); the lists below are the columns it reads.
+{%- set lead_columns = ['lead_id', 'created_at', 'is_deleted'] %}
+{%- set status_change_columns = ['lead_id', 'status', 'changed_at', 'reason'] %}
+{%- set opportunity_columns = [
+    'opportunity_id', 'lead_id', 'created_at', 'closed_at', 'is_won',
+    'is_deleted',
+] %}
+
+{{ config(lead_keyed_config(
+    [
+        {'ref': 'stg_crm__leads', 'columns': lead_columns},
+        {'ref': 'stg_crm__lead_status_changes',
+         'columns': status_change_columns},
+        {'ref': 'stg_crm__opportunities', 'columns': opportunity_columns},
+        {'ref': 'stg_crm__deals', 'via': 'stg_crm__opportunities',
+         'on': 'opportunity_id'},
+    ],
+    ['status_vocabulary', 'funnel_stages'],
+)) }}
+
 with
 
 leads as (
-    select
-        lead_id,
-        created_at
+    select {{ lead_columns | join(', ') }}
     from {{ ref('stg_crm__leads') }}
-    where not is_deleted
+    where
+        not is_deleted
+        {{- and_key_to_rebuild('lead_id') }}
 ),
 
 status_changes as (
-    select
-        lead_id,
-        status,
-        changed_at,
-        reason
+    select {{ status_change_columns | join(', ') }}
     from {{ ref('stg_crm__lead_status_changes') }}
+    {{- where_key_to_rebuild('lead_id') }}
 ),
 
 status_vocabulary as (
@@ -31,12 +49,7 @@ status_vocabulary as (
 ),
 
 opportunities as (
-    select
-        opportunity_id,
-        lead_id,
-        created_at,
-        closed_at,
-        is_won
+    select {{ opportunity_columns | join(', ') }}
     from {{ ref('stg_crm__opportunities') }}
     where lead_id is not null and not is_deleted
 ),

@@ -1,11 +1,17 @@
 -- One row per non-deleted lead: first and latest entry of every funnel stage,
 -- how often it became an MQL, its current status and its last drop event.
+-- Incremental by lead (macros/lead_keyed.sql).
 {%- set stages = ['mql', 'sal', 'sql', 'opportunity', 'won'] %}
+
+{{ config(lead_keyed_config(
+    [{'ref': 'int_lead_stage_events', 'fingerprints': true}]
+)) }}
 
 with
 
 events as (
     select * from {{ ref('int_lead_stage_events') }}
+    {{- where_key_to_rebuild('lead_id') }}
 ),
 
 stage_entries as (

@@ -1,6 +1,12 @@
 -- One row per stage transition of a non-deleted lead: stage events ordered
 -- by time (ties by stage order), repeats of the same stage collapsed, each
 -- change of stage a transition with the time spent in the previous stage.
+-- Incremental by lead (macros/lead_keyed.sql).
+{{ config(lead_keyed_config(
+    [{'ref': 'int_lead_stage_events', 'fingerprints': true}],
+    contracted=true,
+)) }}
+
 with
 
 stage_moves as (
@@ -13,6 +19,7 @@ stage_moves as (
         status_order
     from {{ ref('int_lead_stage_events') }}
     where is_stage_move
+    {{- and_key_to_rebuild('lead_id') }}
 ),
 
 moves_ordered as (
