@@ -1,5 +1,6 @@
 {#- Incremental lead-level models (int_lead_stage_events,
-    int_lead_stage_summary, int_lead_activity_summary, fct_funnel_transitions):
+    int_lead_stage_summary, int_lead_activity_summary, int_lead_funnel,
+    fct_funnel_transitions):
     each row belongs to one lead and is decided by that lead's rows of the
     model's inputs alone, so a refresh rebuilds only the leads whose inputs
     changed. Which ones is decided by comparing fingerprints, not by being
@@ -24,9 +25,15 @@
     `relations`: models read whole (every lead depends on them, as on the
     seeds): any change rebuilds every lead. `contracted`: the model's
     contract is enforced (dbt then allows only append_new_columns for a
-    new column). Spark without Delta cannot delete rows: a table there. -#}
-{% macro lead_keyed_config(inputs, relations=[], contracted=false) -%}
-    {%- set hook_args = tojson(inputs) ~ ", " ~ tojson(relations) -%}
+    new column). `parts`: more text its rows depend on (vars' values,
+    macros it renders). `pii_salt`: its rows hold pii_hash values, so a new
+    salt rebuilds every lead (the salt enters the hash in SQL; it is never
+    rendered). Spark without Delta cannot delete rows: a table there. -#}
+{% macro lead_keyed_config(
+    inputs, relations=[], contracted=false, parts=[], pii_salt=false
+) -%}
+    {%- set hook_args = tojson(inputs) ~ ", " ~ tojson(relations) ~ ", "
+        ~ tojson(parts) ~ ", " ~ (pii_salt | string | lower) -%}
     {{ return({
         'materialized': 'table' if target.type == 'spark' else 'incremental',
         'incremental_strategy': 'append',
@@ -74,12 +81,12 @@
     count, and of the model's logic signature (its code, the macros it
     renders, `relations`). Each input is summed by lead on its own: one
     aggregate over all of them together cost three times as much. -#}
-{% macro lead_fingerprints_sql(inputs, relations) -%}
+{% macro lead_fingerprints_sql(inputs, relations, parts=[], pii_salt=false) -%}
     {%- set signature = logic_signature([
         duration('started', 'ended'),
         dbt.type_string(),
         dbt.type_timestamp(),
-    ], relations) -%}
+    ] + parts, relations) -%}
     with
 
     input_leads as (
@@ -114,7 +121,13 @@
 
     select
         lead_id,
-        hash(sum(lead_hash), '{{ signature }}') as fingerprint
+        hash(
+            sum(lead_hash),
+            '{{ signature }}'
+            {%- if pii_salt %},
+            {{ pii_hash("''") }}
+            {%- endif %}
+        ) as fingerprint
     from input_leads
     where lead_id is not null
     group by lead_id
@@ -123,10 +136,10 @@
 {#- Pre-hook: the current fingerprints, into `<model>__lead_fingerprints_next`,
     on a full build too (the model's inputs are built by then); the
     post-hooks keep them as the model's when the run succeeds. -#}
-{% macro stage_lead_fingerprints(inputs, relations) -%}
+{% macro stage_lead_fingerprints(inputs, relations, parts=[], pii_salt=false) -%}
     {%- if execute and target.type == 'duckdb' -%}
         create or replace table {{ lead_fingerprints_relation(suffix='_next') }} as
-        {{ lead_fingerprints_sql(inputs, relations) }}
+        {{ lead_fingerprints_sql(inputs, relations, parts, pii_salt) }}
     {%- endif -%}
 {%- endmacro %}
 

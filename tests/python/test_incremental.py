@@ -44,6 +44,7 @@ LEAD_KEYED = {
     "int_lead_stage_summary": Path("lead_funnel/models/intermediate/funnel"),
     "int_lead_activity_summary": Path("lead_funnel/models/intermediate/funnel"),
     "fct_funnel_transitions": Path("lead_funnel/models/marts/funnel"),
+    "int_lead_funnel": Path("lead_funnel/models/intermediate/funnel"),
 }
 
 
@@ -181,13 +182,16 @@ def _build(landing: dict, name: str, command: str = "build", *extra: str) -> Pat
 
 
 def _checksums(database: Path) -> dict[str, tuple]:
-    """Per mart and audit table: rows and an order-free checksum of the exact columns,
-    and, per double column, sums tied to the rows (compared with a tolerance: a sum of
-    doubles depends on the order DuckDB's threads add them in)."""
+    """Per table and view of the compared schemas: rows and an order-free checksum of the
+    exact columns, and, per double column, sums tied to the rows (compared with a
+    tolerance: a sum of doubles depends on the order DuckDB's threads add them in)."""
     con = duckdb.connect(str(database), read_only=True)
     try:
+        # views too: fct_lead_funnel is one (its as-of columns are computed when read)
         tables = con.execute(
             "select schema_name, table_name from duckdb_tables() "
+            f"where schema_name in {COMPARED_SCHEMAS} "
+            "union all select schema_name, view_name from duckdb_views() "
             f"where schema_name in {COMPARED_SCHEMAS} order by all"
         ).fetchall()
         sums = {}

@@ -28,9 +28,8 @@ with
 leads as (
     select {{ lead_columns | join(', ') }}
     from {{ ref('stg_crm__leads') }}
-    where
-        not is_deleted
-        {{- and_key_to_rebuild('lead_id') }}
+    where not is_deleted
+    {{- and_key_to_rebuild('lead_id') }}
 ),
 
 status_changes as (
