@@ -1,6 +1,6 @@
 {#- Incremental lead-level models (int_lead_stage_events,
     int_lead_stage_summary, int_lead_activity_summary, int_lead_funnel,
-    fct_funnel_transitions):
+    fct_funnel_transitions, int_mql_lead_behaviour):
     each row belongs to one lead and is decided by that lead's rows of the
     model's inputs alone, so a refresh rebuilds only the leads whose inputs
     changed. Which ones is decided by comparing fingerprints, not by being
@@ -21,7 +21,9 @@
         lead of their `other` row with the same `column` (deals through
         their opportunity);
       'fingerprints': true: a lead-keyed model, through its kept
-        fingerprints (cheaper than hashing its rows; they decide them).
+        fingerprints (cheaper than hashing its rows; they decide them, and
+        they also stand for what the model reads of that model's inputs
+        when they cover it: int_mql_lead_behaviour's activities).
     `relations`: models read whole (every lead depends on them, as on the
     seeds): any change rebuilds every lead. `contracted`: the model's
     contract is enforced (dbt then allows only append_new_columns for a
@@ -99,6 +101,15 @@
             lead_id,
             fingerprint as lead_hash
         from {{ kept }}
+        {%- elif kept is not none %}
+        {#- not kept yet (built before they existed): a new value on every
+            run, so every lead is rebuilt. The input's own rows would not do:
+            its fingerprints may cover more than its rows hold (the
+            activities int_mql_lead_behaviour counts). #}
+        select
+            lead_id,
+            hash(random()) as lead_hash
+        from {{ ref(input.ref) }}
         {%- else %}
         {%- set row = 'input_row'
             if not input.get('columns')

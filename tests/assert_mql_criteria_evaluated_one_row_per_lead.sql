@@ -1,8 +1,9 @@
 -- int_mql_criteria_evaluated has one row per lead of int_mql_lead_fields for
 -- every criterion of seeds/mql_criteria.csv. Returns each criterion whose row
 -- count differs from the lead count: a join that fans out or loses leads.
--- With its inputs' tested keys (int_mql_lead_fields.lead_id,
--- mql_criteria.criterion_name) this stands for a key test on
+-- With its inputs' keys (int_mql_lead_fields.lead_id, which is
+-- int_mql_lead_behaviour's and int_mql_leads', and
+-- mql_criteria.criterion_name, all tested) this stands for a key test on
 -- (lead_id, criterion_name), which grouped 20M rows at 1M leads (3.0 s)
 -- where this counts them by criterion (docs/BENCHMARKS.md, item 22).
 with

@@ -45,6 +45,7 @@ LEAD_KEYED = {
     "int_lead_activity_summary": Path("lead_funnel/models/intermediate/funnel"),
     "fct_funnel_transitions": Path("lead_funnel/models/marts/funnel"),
     "int_lead_funnel": Path("lead_funnel/models/intermediate/funnel"),
+    "int_mql_lead_behaviour": Path("lead_funnel/models/intermediate/mql_quality"),
 }
 
 
