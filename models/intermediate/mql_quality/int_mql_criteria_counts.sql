@@ -1,12 +1,14 @@
 -- One row per population (matured, training, evaluation), criterion and
 -- criterion value: leads in the group, their wins within the window and the
 -- population's leads and wins (the baseline). Only matured leads count.
+-- The leads x criteria rows are counted once, by split (each row carries its
+-- lead's population), and `matured` adds the two splits up: no join of those
+-- rows with the leads (docs/BENCHMARKS.md, item 28).
 
 with
 
 leads as (
     select
-        lead_id,
         cohort_split,
         is_won_in_window
     from {{ ref('int_mql_leads') }}
@@ -15,60 +17,80 @@ leads as (
 
 evaluated as (
     select
-        lead_id,
+        cohort_split,
+        is_won_in_window,
         criterion_name,
         is_dimension,
         criterion_value,
         is_met
     from {{ ref('int_mql_criteria_evaluated') }}
+    where is_mature
 ),
 
--- every matured lead is in `matured` and in its split
-leads_by_population as (
+-- a matured lead is in `matured` and in its split
+split_totals as (
     select
-        lead_id,
-        'matured' as population,
-        is_won_in_window
-    from leads
-    union all
-    select
-        lead_id,
         cohort_split as population,
-        is_won_in_window
+        count(*) as population_leads,
+        count(case when is_won_in_window then 1 end) as population_wins
     from leads
+    group by cohort_split
 ),
 
 population_totals as (
     select
         population,
-        count(*) as population_leads,
-        count(case when is_won_in_window then 1 end) as population_wins
-    from leads_by_population
-    group by population
+        population_leads,
+        population_wins
+    from split_totals
+    union all
+    select
+        'matured' as population,
+        cast(sum(population_leads) as {{ dbt.type_bigint() }})
+            as population_leads,
+        cast(sum(population_wins) as {{ dbt.type_bigint() }})
+            as population_wins
+    from split_totals
+),
+
+split_counts as (
+    select
+        cohort_split as population,
+        criterion_name,
+        criterion_value,
+        is_dimension,
+        count(case when is_met then 1 end) as leads,
+        count(case when is_met and is_won_in_window then 1 end) as wins
+    from evaluated
+    group by
+        cohort_split,
+        criterion_name,
+        criterion_value,
+        is_dimension
 ),
 
 group_counts as (
     select
-        leads_by_population.population,
-        evaluated.criterion_name,
-        evaluated.criterion_value,
-        evaluated.is_dimension,
-        count(case when evaluated.is_met then 1 end) as leads,
-        count(
-            case
-                when
-                    evaluated.is_met and leads_by_population.is_won_in_window
-                    then 1
-            end
-        ) as wins
-    from leads_by_population
-    inner join evaluated
-        on leads_by_population.lead_id = evaluated.lead_id
+        population,
+        criterion_name,
+        criterion_value,
+        is_dimension,
+        leads,
+        wins
+    from split_counts
+    union all
+    select
+        'matured' as population,
+        criterion_name,
+        criterion_value,
+        is_dimension,
+        cast(sum(leads) as {{ dbt.type_bigint() }}) as leads,
+        cast(sum(wins) as {{ dbt.type_bigint() }}) as wins
+    from split_counts
     group by
-        leads_by_population.population,
-        evaluated.criterion_name,
-        evaluated.criterion_value,
-        evaluated.is_dimension
+        criterion_name,
+        criterion_value,
+        is_dimension
 ),
 
 final as (

@@ -25,6 +25,9 @@ criteria as (
 features as (
     select
         lead_id,
+        is_mature,
+        cohort_split,
+        is_won_in_window,
         field,
         value_text,
         value_number
@@ -34,6 +37,9 @@ features as (
 evaluated as (
     select
         features.lead_id,
+        features.is_mature,
+        features.cohort_split,
+        features.is_won_in_window,
         criteria.criterion_name,
         criteria.is_dimension,
         case
@@ -69,6 +75,9 @@ evaluated as (
 final as (
     select
         lead_id,
+        is_mature,
+        cohort_split,
+        is_won_in_window,
         criterion_name,
         is_dimension,
         criterion_value,

@@ -4,6 +4,9 @@
 -- A view over int_mql_lead_fields (one row per lead), read through the view
 -- int_mql_criteria_evaluated: the key (lead_id, field) is unique because
 -- lead_id is unique there and every field is one branch of the union.
+-- Each row carries its lead's population (is_mature, cohort_split,
+-- is_won_in_window): a filter on is_mature reaches int_mql_leads' rows
+-- before the unpivot.
 
 with
 
@@ -15,6 +18,9 @@ features as (
     {%- for feature in mql_feature_fields() %}
         select
             lead_id,
+            is_mature,
+            cohort_split,
+            is_won_in_window,
             '{{ feature.field }}' as field,
             coalesce(
                 {{ dbt.safe_cast(feature.field, dbt.type_string()) }},

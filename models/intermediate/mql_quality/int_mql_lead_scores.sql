@@ -33,7 +33,8 @@ evaluated as (
         criterion_name,
         is_met
     from {{ ref('int_mql_criteria_evaluated') }}
-    where not is_dimension
+    -- only the matured leads are scored: filtered before the unpivot
+    where is_mature and not is_dimension
 ),
 
 predictive_criteria_met as (
