@@ -91,6 +91,8 @@ class TableFiles:
     rows: int = 0
     # per CSV file: how to read it (delimiter; whether short rows are padded)
     dialects: dict[Path, CsvDialect] = field(default_factory=dict)
+    # per file: its rows as the check counted them (landing._landing_files.row_count)
+    file_rows: dict[Path, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -404,6 +406,7 @@ class CheckCache:
             )
         table.headers[path] = dict(entry["headers"])
         table.rows += entry["rows"]
+        table.file_rows[path] = entry["rows"]
         report.warnings.extend(entry["warnings"])
         self.kept[str(path)] = entry
         return True
@@ -506,6 +509,7 @@ def _check_file(
             return None
     table.headers[path] = mapping
     table.rows += int(rows or 0)
+    table.file_rows[path] = int(rows or 0)
     return int(rows or 0)
 
 
@@ -657,7 +661,9 @@ FILES_TABLE = "_landing_files"
 
 def files_sql(report: LandingReport) -> tuple[str, list]:
     """`landing._landing_files`: one row per landing file with its modification time
-    (UTC), what source freshness measures: when each table's export was dropped."""
+    (UTC), what source freshness measures: when each table's export was dropped, and
+    its rows as the check counted them, which audit_reconciliation adds up instead of
+    reading every file again."""
     rows = []
     prefix = str(report.landing_dir).rstrip("/") + "/"
     for name, table in report.tables.items():
@@ -665,10 +671,11 @@ def files_sql(report: LandingReport) -> tuple[str, list]:
             for path in paths:
                 stat = path.stat()
                 modified = datetime.fromtimestamp(stat.st_mtime, UTC).replace(tzinfo=None)
-                rows.append((name, str(path).removeprefix(prefix), modified, stat.st_size))
+                rows.append((name, str(path).removeprefix(prefix), modified, stat.st_size,
+                             table.file_rows[path]))
     sql = (
         f"create or replace table {LANDING_SCHEMA}.{FILES_TABLE} (table_name varchar, "
-        "source_file varchar, modified_at timestamp, size_bytes bigint)"
+        "source_file varchar, modified_at timestamp, size_bytes bigint, row_count bigint)"
     )
     return sql, rows
 
@@ -687,7 +694,7 @@ def register(database: Path | str, report: LandingReport) -> None:
         con.execute(create)
         if rows:
             con.executemany(
-                f"insert into {LANDING_SCHEMA}.{FILES_TABLE} values (?, ?, ?, ?)", rows
+                f"insert into {LANDING_SCHEMA}.{FILES_TABLE} values (?, ?, ?, ?, ?)", rows
             )
     finally:
         con.close()

@@ -181,13 +181,13 @@ def _files_statements(report: landing.LandingReport) -> list[str]:
     statements = [
         f"drop table if exists {table}",
         f"create table {table} (table_name string, source_file string, "
-        "modified_at timestamp, size_bytes bigint) using parquet",
+        "modified_at timestamp, size_bytes bigint, row_count bigint) using parquet",
     ]
     _, files = landing.files_sql(report)  # the DuckDB rows: one per landing file
     rows = [
         f"({quote_literal(name)}, {quote_literal(source_file)}, "
-        f"timestamp {quote_literal(modified.isoformat(sep=' '))}, {size})"
-        for name, source_file, modified, size in files
+        f"timestamp {quote_literal(modified.isoformat(sep=' '))}, {size}, {rows})"
+        for name, source_file, modified, size, rows in files
     ]
     if rows:
         statements.append(f"insert into {table} values " + ", ".join(rows))
