@@ -47,40 +47,36 @@ predictive_criteria_met as (
     group by evaluated.lead_id
 ),
 
-scores as (
+-- each score row carries its lead's split and outcome from `leads`: no join
+-- of the 2M score rows back to the leads (0.4 s at 1M leads)
+final as (
     select
         lead_id,
+        cohort_split,
+        is_won_in_window,
         'lead_score' as score_name,
-        lead_score as score
+        cast(lead_score as double) as score
     from leads
     where lead_score is not null
     union all
     select
         lead_id,
+        cohort_split,
+        is_won_in_window,
         'current_definition' as score_name,
-        case when is_explicit_mql then 1.0 else 0.0 end as score
+        cast(case when is_explicit_mql then 1 else 0 end as double) as score
     from leads
     union all
     select
         leads.lead_id,
+        leads.cohort_split,
+        leads.is_won_in_window,
         'predictive_criteria_met' as score_name,
         cast(coalesce(predictive_criteria_met.criteria_met, 0) as double)
             as score
     from leads
     left join predictive_criteria_met
         on leads.lead_id = predictive_criteria_met.lead_id
-),
-
-final as (
-    select
-        scores.lead_id,
-        leads.cohort_split,
-        leads.is_won_in_window,
-        scores.score_name,
-        cast(scores.score as double) as score
-    from scores
-    inner join leads
-        on scores.lead_id = leads.lead_id
 )
 
 select * from final
