@@ -35,25 +35,12 @@ leads_with_maturity as (
     from lead_segments
 ),
 
-leads_by_period as (
-    -- each lead counts twice: in its cohort month and in the all-time rollup
-    select
-        *,
-        'month' as period,
-        cohort_month as period_cohort_month
-    from leads_with_maturity
-    union all
-    select
-        *,
-        'all_time' as period,
-        cast(null as date) as period_cohort_month
-    from leads_with_maturity
-),
-
 segment_counts as (
+    -- each lead counts twice, in its cohort month and in the all-time rollup
+    -- of the same pass (macros/rollup_grouping.sql)
     select
-        period,
-        period_cohort_month as cohort_month,
+        {{ rollup_period('cohort_month') }} as period,
+        cohort_month,
         segment_type,
         segment_value,
         count(*) as leads,
@@ -78,8 +65,8 @@ segment_counts as (
         cast({{ percentile_value('days_lead_to_won', 0.5) }} as double)
             as median_days_lead_to_won,
         max(as_of_at) as as_of_at
-    from leads_by_period
-    group by period, period_cohort_month, segment_type, segment_value
+    from leads_with_maturity
+    group by segment_type, segment_value, rollup(cohort_month)
 ),
 
 final as (

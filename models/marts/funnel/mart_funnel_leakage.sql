@@ -73,25 +73,12 @@ lead_stages_stalled as (
     from lead_stages
 ),
 
-lead_stages_by_period as (
-    -- each lead counts twice: in its cohort month and in the all-time rollup
-    select
-        *,
-        'month' as period,
-        cohort_month as period_cohort_month
-    from lead_stages_stalled
-    union all
-    select
-        *,
-        'all_time' as period,
-        cast(null as date) as period_cohort_month
-    from lead_stages_stalled
-),
-
 stage_counts as (
+    -- each lead counts twice, in its cohort month and in the all-time rollup
+    -- of the same pass (macros/rollup_grouping.sql)
     select
-        period,
-        period_cohort_month as cohort_month,
+        {{ rollup_period('cohort_month') }} as period,
+        cohort_month,
         stage,
         stage_order,
         next_stage,
@@ -101,20 +88,20 @@ stage_counts as (
         count(case when is_still_open then 1 end) as still_open,
         count(case when is_stalled then 1 end) as stalled,
         max(as_of_at) as as_of_at
-    from lead_stages_by_period
-    group by period, period_cohort_month, stage, stage_order, next_stage
+    from lead_stages_stalled
+    group by stage, stage_order, next_stage, rollup(cohort_month)
 ),
 
 drop_reason_counts as (
     select
-        period,
-        period_cohort_month as cohort_month,
+        {{ rollup_period('cohort_month') }} as period,
+        cohort_month,
         stage,
         drop_reason,
         count(*) as dropped_for_reason
-    from lead_stages_by_period
+    from lead_stages_stalled
     where is_dropped
-    group by period, period_cohort_month, stage, drop_reason
+    group by stage, drop_reason, rollup(cohort_month)
 ),
 
 drop_reasons_ranked as (

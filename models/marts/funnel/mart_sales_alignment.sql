@@ -1,13 +1,12 @@
 -- One row per level (owner, team, all) x owner x team x period (month of
 -- the first MQL, and all time): what sales did with the MQLs marketing
--- handed over. Each MQL is repeated once per rollup it belongs to before
--- aggregating, so medians and percentiles are exact at every level.
+-- handed over. One aggregation with rollups makes every rollup from
+-- the MQLs themselves (macros/rollup_grouping.sql), so medians and
+-- percentiles are exact at every level.
 --
 -- Formulas: docs block sales_alignment_kpis in _funnel__channel_docs.md.
 {%- set rollups = [
-    ('owner', 'owner_id', 'owner_team'),
-    ('team', "'all'", 'owner_team'),
-    ('all', "'all'", "'all'"),
+    ('owner', 'owner_id'), ('team', 'owner_team'), ('all', none),
 ] %}
 {%- set decisions = ['accepted', 'rejected', 'disqualified', 'pending'] %}
 {%- set top_reasons = 3 %}
@@ -35,46 +34,10 @@ as_of as (
     select as_of_at from {{ ref('int_as_of') }}
 ),
 
-rollup_rows as (
-    {%- for level, owner_id, owner_team in rollups %}
-        {%- set outer_loop = loop %}
-        {%- for period in ['month', 'all_time'] %}
-            select
-                '{{ level }}' as level,  -- noqa: RF04
-                {{ owner_id }} as owner_id,
-                {{ owner_team }} as owner_team,
-                '{{ period }}' as period_type,
-                {%- if period == 'month' %}
-                    mql_month as period_start,
-                    substring(
-                        cast(mql_month as {{ dbt.type_string() }}), 1, 7
-                    ) as period_key,
-                {%- else %}
-                    cast(null as date) as period_start,
-                    'all_time' as period_key,
-                {%- endif %}
-                sales_decision,
-                rejection_reason,
-                hours_to_first_sales_touch,
-                is_touched,
-                sla_status,
-                business_hours_to_first_sales_touch,
-                business_sla_status,
-                is_won
-            from responses
-            {% if not (outer_loop.last and loop.last) %}union all{% endif %}
-        {%- endfor %}
-    {%- endfor %}
-),
-
 alignment as (
     select
-        level,
-        owner_id,
-        owner_team,
-        period_type,
-        period_start,
-        period_key,
+        {{ rollup_level_columns(rollups) | indent(8) }},
+        {{ rollup_period_columns('mql_month') | indent(8) }},
         count(*) as mqls_received,
         {%- for decision in decisions %}
             count(case when sales_decision = '{{ decision }}' then 1 end)
@@ -105,31 +68,21 @@ alignment as (
         count(case when business_sla_status = 'pending' then 1 end)
             as mqls_business_sla_pending,
         count(case when is_won then 1 end) as mqls_won
-    from rollup_rows
-    group by
-        level, owner_id, owner_team, period_type, period_start, period_key
+    from responses
+    group by {{ rollup_group_by(rollups, 'mql_month') }}
 ),
 
 rejection_reasons as (
     select
-        level,
-        owner_id,
-        owner_team,
-        period_type,
-        period_start,
-        period_key,
+        {{ rollup_level_columns(rollups) | indent(8) }},
+        {{ rollup_period_columns('mql_month') | indent(8) }},
         rejection_reason,
         count(*) as rejections
-    from rollup_rows
+    from responses
     where sales_decision = 'rejected'
-    group by
-        level,
-        owner_id,
-        owner_team,
-        period_type,
-        period_start,
-        period_key,
-        rejection_reason
+    group by {{ rollup_group_by(
+        rollups, 'mql_month', ['rejection_reason']
+    ) }}
 ),
 
 rejection_reasons_ranked as (

@@ -4,7 +4,7 @@
 -- so it gets rows rather than columns in mart_sales_alignment.
 --
 -- Formulas: docs block speed_to_lead_kpis in _funnel__channel_docs.md.
-{%- set rollups = [('team', 'owner_team'), ('all', "'all'")] %}
+{%- set rollups = [('team', 'owner_team'), ('all', none)] %}
 {%- set buckets = [
     '<1h', '1-4h', '4-24h', '1-3d', '>3d', 'never', 'unknown',
 ] %}
@@ -28,42 +28,12 @@ as_of as (
     select as_of_at from {{ ref('int_as_of') }}
 ),
 
-rollup_rows as (
-    {%- for level, owner_team in rollups %}
-        {%- set outer_loop = loop %}
-        {%- for period in ['month', 'all_time'] %}
-            select
-                '{{ level }}' as level,
-                {{ owner_team }} as owner_team,
-                '{{ period }}' as period_type,
-                {%- if period == 'month' %}
-                    mql_month as period_start,
-                    substring(
-                        cast(mql_month as {{ dbt.type_string() }}), 1, 7
-                    ) as period_key,
-                {%- else %}
-                    cast(null as date) as period_start,
-                    'all_time' as period_key,
-                {%- endif %}
-                response_time_bucket,
-                hours_to_first_sales_touch,
-                sales_decision,
-                is_won,
-                is_won_in_window,
-                is_mature
-            from responses
-            {% if not (outer_loop.last and loop.last) %}union all{% endif %}
-        {%- endfor %}
-    {%- endfor %}
-),
-
 buckets as (
+    -- one aggregation with rollups makes every rollup from the MQLs
+    -- themselves (macros/rollup_grouping.sql), so the median is exact
     select
-        level,
-        owner_team,
-        period_type,
-        period_start,
-        period_key,
+        {{ rollup_level_columns(rollups) | indent(8) }},
+        {{ rollup_period_columns('mql_month') | indent(8) }},
         response_time_bucket,
         count(*) as mqls,
         count(case when sales_decision = 'accepted' then 1 end)
@@ -74,14 +44,10 @@ buckets as (
             as mature_mqls_won_in_window,
         {{ percentile_value('hours_to_first_sales_touch', 0.5) }}
             as median_hours_to_first_sales_touch
-    from rollup_rows
-    group by
-        level,
-        owner_team,
-        period_type,
-        period_start,
-        period_key,
-        response_time_bucket
+    from responses
+    group by {{ rollup_group_by(
+        rollups, 'mql_month', ['response_time_bucket']
+    ) }}
 ),
 
 buckets_shared as (
