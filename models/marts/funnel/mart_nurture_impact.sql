@@ -9,6 +9,11 @@
 -- Formulas: docs block nurture_impact_kpis in _funnel__channel_docs.md.
 {%- set window_days = var('mql_win_window_days', 180) %}
 {%- set touch_buckets = ['0', '1-2', '3-5', '6+'] %}
+{#- what every dimension row of a lead counts and takes medians of -#}
+{%- set measures = [
+    'has_reached_mql', 'is_won', 'is_mature', 'is_won_in_window',
+    'days_lead_to_mql', 'days_lead_to_won',
+] %}
 
 with
 
@@ -59,28 +64,34 @@ nurture_data as (
 
 leads_bucketed as (
     select
-        leads.lead_id,
-        leads.is_recycled,
+        leads_matured.lead_id,
+        leads_matured.is_recycled,
         case
             when nurture_data.has_nurture_touches
                 then {{ nurture_touch_bucket(
-                    'leads.nurture_touches_before_mql'
+                    'leads_matured.nurture_touches_before_mql'
                 ) }}
             else 'unknown'
         end as touch_bucket,
         case
             when not nurture_data.has_nurture_touches then 'unknown'
-            when leads.nurture_touches_before_mql > 0 then 'nurtured'
+            when leads_matured.nurture_touches_before_mql > 0 then 'nurtured'
             else 'not_nurtured'
         end as nurtured,
+        {%- for measure in measures %}
+            leads_matured.{{ measure }},
+        {%- endfor %}
         nurture_data.has_nurture_touches
-    from leads
+    from leads_matured
     cross join nurture_data
 ),
 
 lead_programs_or_none as (
     select
         leads_bucketed.lead_id,
+        {%- for measure in measures %}
+            leads_bucketed.{{ measure }},
+        {%- endfor %}
         coalesce(
             lead_programs.campaign_id,
             case
@@ -100,20 +111,28 @@ lead_programs_or_none as (
         on leads_bucketed.lead_id = lead_programs.lead_id
 ),
 
--- One row per lead x dimension value it belongs to.
+-- One row per lead x dimension value it belongs to, with what it counts:
+-- each branch reads the lead's row as it is, instead of joining the ~5 rows
+-- per lead back to the leads (docs/BENCHMARKS.md, item 31).
 lead_dimensions as (
     select
         lead_id,
+        {%- for measure in measures %}
+            {{ measure }},
+        {%- endfor %}
         'all' as dimension,
         'all' as dimension_value,
         'all leads' as dimension_label,
         0 as value_order
-    from leads
+    from leads_bucketed
 
     union all
 
     select
         lead_id,
+        {%- for measure in measures %}
+            {{ measure }},
+        {%- endfor %}
         'touch_bucket' as dimension,
         touch_bucket as dimension_value,
         case
@@ -134,6 +153,9 @@ lead_dimensions as (
 
     select
         lead_id,
+        {%- for measure in measures %}
+            {{ measure }},
+        {%- endfor %}
         'nurtured' as dimension,
         nurtured as dimension_value,
         case nurtured
@@ -152,6 +174,9 @@ lead_dimensions as (
 
     select
         lead_id,
+        {%- for measure in measures %}
+            {{ measure }},
+        {%- endfor %}
         'program' as dimension,
         program_id as dimension_value,
         program_name as dimension_label,
@@ -166,6 +191,9 @@ lead_dimensions as (
 
     select
         lead_id,
+        {%- for measure in measures %}
+            {{ measure }},
+        {%- endfor %}
         'recycled' as dimension,
         case
             when is_recycled then 'recycled' else 'not_recycled'
@@ -176,23 +204,6 @@ lead_dimensions as (
         end as dimension_label,
         case when is_recycled then 1 else 2 end as value_order
     from leads_bucketed
-),
-
-leads_in_dimensions as (
-    select
-        lead_dimensions.dimension,
-        lead_dimensions.dimension_value,
-        lead_dimensions.dimension_label,
-        lead_dimensions.value_order,
-        leads_matured.has_reached_mql,
-        leads_matured.is_won,
-        leads_matured.is_mature,
-        leads_matured.is_won_in_window,
-        leads_matured.days_lead_to_mql,
-        leads_matured.days_lead_to_won
-    from lead_dimensions
-    inner join leads_matured
-        on lead_dimensions.lead_id = leads_matured.lead_id
 ),
 
 impact as (
@@ -211,7 +222,7 @@ impact as (
             as median_days_lead_to_mql,
         {{ percentile_value('days_lead_to_won', 0.5) }}
             as median_days_lead_to_won
-    from leads_in_dimensions
+    from lead_dimensions
     group by dimension, dimension_value
 ),
 
