@@ -17,7 +17,10 @@
 {%- endmacro %}
 
 {#- The group by clause: every level, each by month and for all time, with
-    the columns of `always` grouped in every set. -#}
+    the columns of `always` grouped in every set. Without `always` the
+    coarsest all-time set groups nothing, and such a set makes one row even
+    of an empty input: add `having count(*) > 0` where that row must not
+    exist. -#}
 {% macro rollup_group_by(levels, month_column, always=[]) -%}
     {%- set columns = [] %}
     {%- for level, column in levels | reverse if column is not none %}

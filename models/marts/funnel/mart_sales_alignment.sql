@@ -70,6 +70,9 @@ alignment as (
         count(case when is_won then 1 end) as mqls_won
     from responses
     group by {{ rollup_group_by(rollups, 'mql_month') }}
+    -- the all / all-time set of no MQLs at all is still one row (of zeros);
+    -- left out, as every other level has no row without MQLs
+    having count(*) > 0
 ),
 
 rejection_reasons as (
