@@ -111,12 +111,12 @@ lead_programs_or_none as (
         on leads_bucketed.lead_id = lead_programs.lead_id
 ),
 
--- One row per lead x dimension value it belongs to, with what it counts:
+-- One row per lead x dimension value it belongs to, with what it counts
+-- (the lead key is not needed past here):
 -- each branch reads the lead's row as it is, instead of joining the ~5 rows
 -- per lead back to the leads (docs/BENCHMARKS.md, item 31).
 lead_dimensions as (
     select
-        lead_id,
         {%- for measure in measures %}
             {{ measure }},
         {%- endfor %}
@@ -129,7 +129,6 @@ lead_dimensions as (
     union all
 
     select
-        lead_id,
         {%- for measure in measures %}
             {{ measure }},
         {%- endfor %}
@@ -152,7 +151,6 @@ lead_dimensions as (
     union all
 
     select
-        lead_id,
         {%- for measure in measures %}
             {{ measure }},
         {%- endfor %}
@@ -173,7 +171,6 @@ lead_dimensions as (
     union all
 
     select
-        lead_id,
         {%- for measure in measures %}
             {{ measure }},
         {%- endfor %}
@@ -190,7 +187,6 @@ lead_dimensions as (
     union all
 
     select
-        lead_id,
         {%- for measure in measures %}
             {{ measure }},
         {%- endfor %}
