@@ -16,8 +16,7 @@
         when {{ parse_timestamp('occurred_at') }} is null
             then nullif(trim(occurred_at), '')
     end as occurred_at_text,
-    replace({{ normalize_label('activity_type') }}, ' ', '_')
-        as activity_type,
+    {{ normalize_label('activity_type', '_') }} as activity_type,
     nullif(trim(owner_team), '') as owner_team_text,
     {{ clean_key('campaign_id') }} as campaign_id,
     _source_file,
