@@ -50,6 +50,7 @@
     {{ return(logic_signature([
         issue_list([('condition', 'code')]),
         versioned_outcomes('relation', 'key', 'column'),
+        keys_with_versions('relation', ['key']),
         row_outcome('key', 'column'),
         clean_text('column'),
         normalize_label('column'),

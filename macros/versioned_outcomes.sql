@@ -18,3 +18,17 @@
     from {{ relation }}
     where has_versions
 {%- endmacro %}
+
+{#- The keys of `relation` with more than one raw row, by the `columns` that
+    identify one key's versions: what sets `has_versions` for
+    versioned_outcomes. With `rebuild_key`, a refresh counts only the rows of
+    the keys it decides again (where_key_to_rebuild), all of a key's rows. -#}
+{% macro keys_with_versions(relation, columns, rebuild_key=none) -%}
+    select {{ columns | join(', ') }}
+    from {{ relation }}
+    {%- if rebuild_key is not none %}
+    {{- where_key_to_rebuild(rebuild_key) }}
+    {%- endif %}
+    group by {{ columns | join(', ') }}
+    having count(*) > 1
+{%- endmacro %}

@@ -32,11 +32,9 @@ parsed as (
 -- Keys with more than one raw row: only their rows are ranked (a window over
 -- every row cost more than the rest of the model together).
 keys_with_versions as (
-    select activity_id
-    from {{ ref('base_crm__activities_parsed') }}
-    {{- where_key_to_rebuild('activity_id') }}
-    group by activity_id
-    having count(*) > 1
+    {{ keys_with_versions(
+        ref('base_crm__activities_parsed'), ['activity_id'], 'activity_id'
+    ) }}
 ),
 
 activity_types as (

@@ -31,13 +31,11 @@ parsed as (
 -- (lead, status, time) keys: only their rows are ranked (a window over every
 -- row cost more than the rest of the model together).
 keys_with_versions as (
-    select
-        lead_id,
-        changed_at
-    from {{ ref('base_crm__lead_status_changes_parsed') }}
-    {{- where_key_to_rebuild('lead_id') }}
-    group by lead_id, changed_at
-    having count(*) > 1
+    {{ keys_with_versions(
+        ref('base_crm__lead_status_changes_parsed'),
+        ['lead_id', 'changed_at'],
+        'lead_id',
+    ) }}
 ),
 
 status_synonyms as (

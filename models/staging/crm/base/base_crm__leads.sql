@@ -80,11 +80,9 @@ parsed as (
 -- Leads with more than one raw row (11% of them at 1M): only their rows are
 -- ranked, as in base_crm__activities (docs/BENCHMARKS.md, item 34).
 keys_with_versions as (
-    select lead_id
-    from {{ ref('base_crm__leads_parsed') }}
-    {{- where_key_to_rebuild('lead_id') }}
-    group by lead_id
-    having count(*) > 1
+    {{ keys_with_versions(
+        ref('base_crm__leads_parsed'), ['lead_id'], 'lead_id'
+    ) }}
 ),
 
 job_titles_ranked as (
