@@ -13,12 +13,11 @@
     changed landing files, after a pre-hook deleted the rows of files that
     are gone or changed. Spark without Delta cannot delete rows: it rebuilds
     the table in full, which a cluster can afford. -#}
-{% macro landing_parse_config(table_name, signature) -%}
+{% macro landing_parse_config(table_name) -%}
     {{ return({
         'materialized': 'table' if target.type == 'spark' else 'incremental',
         'incremental_strategy': 'append',
         'on_schema_change': 'sync_all_columns',
-        'pre_hook': "{{ delete_outdated_landing_rows('" ~ table_name ~ "', '"
-            ~ signature ~ "') }}",
+        'pre_hook': "{{ delete_outdated_landing_rows('" ~ table_name ~ "') }}",
     }) }}
 {%- endmacro %}

@@ -1,8 +1,11 @@
 {#- The raw rows an incremental parse model reads: every column of the
     landing table plus `_file_version`, limited to `files` (from
     landing_files_to_load) or, when `files` is none (parsing, unit tests,
-    linting), every row with a null `_file_version`. -#}
-{% macro landing_rows_to_parse(table_name, files) -%}
+    linting), every row with a null `_file_version`. `signature` is the
+    model's landing_parse_signature: written in a comment, where the
+    pre-hook delete_outdated_landing_rows reads it. -#}
+{% macro landing_rows_to_parse(table_name, files, signature) -%}
+    {{ landing_parse_signature_marker(signature) }}
     select
         landing.*,
         {%- if files %}

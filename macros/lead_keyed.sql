@@ -28,14 +28,19 @@
     seeds): any change rebuilds every lead. `contracted`: the model's
     contract is enforced (dbt then allows only append_new_columns for a
     new column). `parts`: more text its rows depend on (vars' values,
-    macros it renders). `pii_salt`: its rows hold pii_hash values, so a new
-    salt rebuilds every lead (the salt enters the hash in SQL; it is never
-    rendered). Spark without Delta cannot delete rows: a table there. -#}
+    macros it renders), each given as a Jinja expression in a string, e.g.
+    "cohort_month('created_at')": the hook renders it when the model runs.
+    A value rendered in the config would be rendered when dbt parses the
+    model, and partial parsing can keep it after the macro changed (dbt-core
+    #4364): the leads built before would then never be rebuilt. `pii_salt`:
+    its rows hold pii_hash values, so a new salt rebuilds every lead (the
+    salt enters the hash in SQL; it is never rendered). Spark without Delta
+    cannot delete rows: a table there. -#}
 {% macro lead_keyed_config(
     inputs, relations=[], contracted=false, parts=[], pii_salt=false
 ) -%}
-    {%- set hook_args = tojson(inputs) ~ ", " ~ tojson(relations) ~ ", "
-        ~ tojson(parts) ~ ", " ~ (pii_salt | string | lower) -%}
+    {%- set hook_args = tojson(inputs) ~ ", " ~ tojson(relations) ~ ", ["
+        ~ parts | join(", ") ~ "], " ~ (pii_salt | string | lower) -%}
     {{ return({
         'materialized': 'table' if target.type == 'spark' else 'incremental',
         'incremental_strategy': 'append',

@@ -26,8 +26,8 @@
     ['stg_crm__campaigns', 'stg_crm__users', 'company_size_bands',
      'funnel_stages'],
     parts=[
-        'reporting_currency=' ~ var('reporting_currency'),
-        cohort_month('created_at'), dbt.bool_or('flag'),
+        "'reporting_currency=' ~ var('reporting_currency')",
+        "cohort_month('created_at')", "dbt.bool_or('flag')",
     ],
     pii_salt=true,
 )) }}

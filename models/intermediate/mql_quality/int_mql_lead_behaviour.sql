@@ -25,7 +25,7 @@
         {'ref': 'int_lead_funnel', 'fingerprints': true},
         {'ref': 'int_lead_activity_summary', 'fingerprints': true},
     ],
-    parts=['mql_behaviour_window_days=' ~ window_days],
+    parts=["'mql_behaviour_window_days=' ~ var('mql_behaviour_window_days', 90)"],
 )) }}
 
 with

@@ -29,12 +29,12 @@
 {%- set signature = landing_parse_signature(parse_columns) %}
 {%- set files = landing_files_to_load('activities', signature) %}
 
-{{ config(landing_parse_config('activities', signature)) }}
+{{ config(landing_parse_config('activities')) }}
 
 with
 
 source as (
-    {{ landing_rows_to_parse('activities', files) }}
+    {{ landing_rows_to_parse('activities', files, signature) }}
 ),
 
 parsed as (

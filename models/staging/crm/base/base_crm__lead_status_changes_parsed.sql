@@ -22,12 +22,12 @@
 {%- set signature = landing_parse_signature(parse_columns) %}
 {%- set files = landing_files_to_load('lead_status_changes', signature) %}
 
-{{ config(landing_parse_config('lead_status_changes', signature)) }}
+{{ config(landing_parse_config('lead_status_changes')) }}
 
 with
 
 source as (
-    {{ landing_rows_to_parse('lead_status_changes', files) }}
+    {{ landing_rows_to_parse('lead_status_changes', files, signature) }}
 ),
 
 parsed as (

@@ -46,12 +46,12 @@
 {%- set signature = landing_parse_signature(parse_columns) %}
 {%- set files = landing_files_to_load('leads', signature) %}
 
-{{ config(landing_parse_config('leads', signature)) }}
+{{ config(landing_parse_config('leads')) }}
 
 with
 
 source as (
-    {{ landing_rows_to_parse('leads', files) }}
+    {{ landing_rows_to_parse('leads', files, signature) }}
 ),
 
 parsed as (

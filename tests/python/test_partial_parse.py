@@ -1,0 +1,128 @@
+"""A changed macro reaches the incremental models on the next run, with partial parsing.
+
+dbt renders a model's config when it parses the model, and partial parsing
+keeps a parsed model whose own file did not change. It does re-parse the
+models that call a changed macro, but not when the macro's yml entry changed
+too (dbt-core 1.11), and such a model keeps what its config rendered
+(dbt-core #4364). So the incremental models take nothing for their hooks
+from a rendered config: the parse models' pre-hook reads the parse
+signature from the SQL compiled for the run, and the lead-keyed models'
+`parts` are expressions their hooks render. Here a copy of the project is
+built, two macros and their docs are edited (one only in how it renders,
+one in its result), and `dbt build` on the same warehouse, parsing
+partially as an analytics engineer's would, must equal a full build of the
+edited project.
+
+Before the fix that run kept the old parse signature in
+base_crm__leads_parsed's pre-hook (the day's files were parsed twice: the
+raw rows no longer reconciled) and the old cohort month in
+int_lead_funnel's fingerprints (the leads built before kept their old
+cohort).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT_DIR, assert_same_tables, query
+
+LEADS = 1_000
+SEED = 5
+# What `funnel build` needs of the project: dbt's files and the funnel package.
+PROJECT_FILES = ("dbt_project.yml", "profiles.yml")
+PROJECT_FOLDERS = ("models", "macros", "seeds", "tests", "scripts")
+
+
+def _copy_project(to: Path) -> Path:
+    to.mkdir(parents=True)
+    for name in PROJECT_FILES:
+        shutil.copy2(PROJECT_DIR / name, to / name)
+    for name in PROJECT_FOLDERS:
+        shutil.copytree(PROJECT_DIR / name, to / name,
+                        ignore=shutil.ignore_patterns("__pycache__", "python"))
+    return to
+
+
+def _env(project: Path, warehouse: Path, target: Path, landing: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PYTHONPATH": str(project / "scripts"),  # the copy's funnel package
+        "FUNNEL_LANDING_DIR": str(landing),
+        "FUNNEL_BUILD_DB": str(warehouse),
+        "FUNNEL_PUBLISHED_DB": str(warehouse.parent / "published" / warehouse.name),
+        "DBT_TARGET_PATH": str(target),
+        "DBT_LOG_PATH": str(target.parent / "logs"),
+        "DBT_EXCLUDE_RESOURCE_TYPES": "unit_test",
+    }
+
+
+def _run(command: list[str], project: Path, env: dict[str, str], what: Path) -> None:
+    proc = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True,
+                          check=False)
+    assert proc.returncode == 0, f"{what}: {proc.stdout}\n{proc.stderr}"
+
+
+def _funnel_build(project: Path, landing: Path, warehouse: Path, target: Path) -> None:
+    """`funnel build --no-publish` of the copy (its own funnel package and dbt project)."""
+    _run([sys.executable, "-m", "funnel.cli", "build", "--no-publish"], project,
+         _env(project, warehouse, target, landing), warehouse)
+
+
+def _dbt_build(project: Path, landing: Path, warehouse: Path, target: Path) -> None:
+    """`dbt build` in the copy, as an analytics engineer runs it (landing zone registered)."""
+    dbt = str(Path(sys.executable).parent / "dbt")
+    _run([dbt, "build", "--project-dir", str(project), "--profiles-dir", str(project)],
+         project, _env(project, warehouse, target, landing), warehouse)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert text.count(old) == 1, f"{path}: the test's edit no longer applies"
+    path.write_text(text.replace(old, new))
+
+
+@pytest.fixture(scope="module")
+def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from funnel.generate import generate
+
+    raw = tmp_path_factory.mktemp("partial_parse") / "raw"
+    generate(raw, leads=LEADS, seed=SEED)
+    return raw
+
+
+def test_a_changed_macro_reaches_the_incremental_models(
+    landing: Path, tmp_path: Path
+) -> None:
+    project = _copy_project(tmp_path / "project")
+    incremental, target = tmp_path / "incremental" / "funnel.duckdb", tmp_path / "target"
+    _funnel_build(project, landing, incremental, target)
+
+    # Renders differently, same result: every parse model's signature changes
+    # (the leads parse's own file does not).
+    _edit(project / "macros" / "normalize_label.sql",
+          "    end\n{%- endmacro %}", "    end /* edited */\n{%- endmacro %}")
+    # Another result: a lead created in a month's last three days belongs to
+    # the next month's cohort (int_lead_funnel renders it in its parts).
+    _edit(project / "macros" / "cohort_month.sql",
+          "dbt.date_trunc('month', to_reporting_tz(column))",
+          "dbt.date_trunc('month', to_reporting_tz(column) ~ ' + interval 3 day')")
+    # Their docs too, as a real change would.
+    _edit(project / "macros" / "_macros.yml",
+          "      Lower case, runs of", "      Edited. Lower case, runs of")
+    _edit(project / "macros" / "_macros.yml",
+          "description: First day of the month", "description: Edited. First day of the month")
+    # The same target folder: dbt parses partially (its partial_parse.msgpack).
+    _dbt_build(project, landing, incremental, target)
+
+    full = tmp_path / "full" / "funnel.duckdb"
+    _funnel_build(project, landing, full, tmp_path / "full" / "target")
+    moved = query(full, "select count(*) from intermediate.int_lead_funnel where "
+                        "cohort_month != cast(date_trunc('month', created_at) as date)")[0][0]
+    assert moved > 0, "the edited cohort_month should move some leads to another cohort"
+    assert_same_tables(incremental, full)
+
