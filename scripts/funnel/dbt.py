@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import sys
@@ -17,6 +18,11 @@ from funnel.landing import PROJECT_DIR
 TARGET_DIR = PROJECT_DIR / (os.environ.get("DBT_TARGET_PATH") or "target")
 RUN_RESULTS = TARGET_DIR / "run_results.json"
 MANIFEST = TARGET_DIR / "manifest.json"
+# dbt's saved parse (partial parsing) and, beside it, a digest of the macros it was made with.
+PARTIAL_PARSE = "partial_parse.msgpack"
+MACROS_DIGEST = "funnel_macros.sha256"
+# Where the project's macros are: macro-paths, and the generic tests (macros too).
+MACRO_FOLDERS = ("macros", "tests/generic")
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
 
 
@@ -66,12 +72,15 @@ def run_dbt(
     extra = ["--vars", json.dumps(dbt_vars)] if dbt_vars else []
     # A run that stops before dbt writes its results must not be judged by the last one's.
     run_results.unlink(missing_ok=True)
+    macros_digest = forget_parse_if_macros_changed(target)
     stream = sys.stderr if log_to_stderr else sys.stdout
     try:
         with contextlib.redirect_stdout(stream), critical_path_order(target):
             result = dbtRunner().invoke([*flags, *args, *extra, *base])
     finally:
         release_duckdb()
+    target.mkdir(parents=True, exist_ok=True)
+    (target / MACROS_DIGEST).write_text(macros_digest + "\n")
     results = _run_results(run_results)
     save_seconds(target, results)
     nodes = [
@@ -94,6 +103,36 @@ def run_dbt(
         exception=result.exception,
         nodes=nodes,
     )
+
+
+def macros_digest(project: Path = PROJECT_DIR) -> str:
+    """A sha256 of every file under the project's macro folders (names and contents)."""
+    digest = hashlib.sha256()
+    for folder in MACRO_FOLDERS:
+        for path in sorted((project / folder).rglob("*")):
+            if path.is_file():
+                digest.update(str(path.relative_to(project)).encode() + b"\0")
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def forget_parse_if_macros_changed(target: Path, project: Path = PROJECT_DIR) -> str:
+    """Delete dbt's saved parse when a macro changed since it was made; the digest now.
+
+    Partial parsing keeps a parsed model whose own file did not change. dbt
+    re-parses the models that call a changed macro, but not when the macro's
+    yml entry changed too (seen with dbt-core 1.11), and a model parsed with
+    the old macro keeps what parsing rendered: its config and hooks (dbt-core
+    #4364), its refs. Without the saved parse dbt parses the whole project
+    (a few seconds), once per macro change. The incremental models do not
+    rely on this (their hooks render at run time); other configs may.
+    """
+    digest = macros_digest(project)
+    saved = target / MACROS_DIGEST
+    known = saved.read_text().strip() if saved.exists() else None
+    if known != digest:
+        (target / PARTIAL_PARSE).unlink(missing_ok=True)
+    return digest
 
 
 def release_duckdb() -> None:

@@ -17,7 +17,8 @@ Before the fix that run kept the old parse signature in
 base_crm__leads_parsed's pre-hook (the day's files were parsed twice: the
 raw rows no longer reconciled) and the old cohort month in
 int_lead_funnel's fingerprints (the leads built before kept their old
-cohort).
+cohort). `funnel build` and `funnel refresh` also drop dbt's saved parse
+when a macro changed (funnel.dbt.forget_parse_if_macros_changed).
 """
 
 from __future__ import annotations
@@ -30,6 +31,12 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECT_DIR, assert_same_tables, query
+from funnel.dbt import (
+    MACROS_DIGEST,
+    PARTIAL_PARSE,
+    forget_parse_if_macros_changed,
+    macros_digest,
+)
 
 LEADS = 1_000
 SEED = 5
@@ -101,6 +108,8 @@ def test_a_changed_macro_reaches_the_incremental_models(
     project = _copy_project(tmp_path / "project")
     incremental, target = tmp_path / "incremental" / "funnel.duckdb", tmp_path / "target"
     _funnel_build(project, landing, incremental, target)
+    assert (target / PARTIAL_PARSE).exists()
+    assert (target / MACROS_DIGEST).read_text().strip() == macros_digest(project)
 
     # Renders differently, same result: every parse model's signature changes
     # (the leads parse's own file does not).
@@ -126,3 +135,31 @@ def test_a_changed_macro_reaches_the_incremental_models(
     assert moved > 0, "the edited cohort_month should move some leads to another cohort"
     assert_same_tables(incremental, full)
 
+
+def test_funnel_drops_dbts_saved_parse_when_a_macro_changed(tmp_path: Path) -> None:
+    project, target = tmp_path / "project", tmp_path / "target"
+    (project / "macros").mkdir(parents=True)
+    (project / "tests" / "generic").mkdir(parents=True)
+    macro = project / "macros" / "a.sql"
+    macro.write_text("{% macro a() %}1{% endmacro %}")
+    target.mkdir()
+
+    def run() -> bool:
+        """As run_dbt does around dbt: whether dbt's saved parse survived."""
+        (target / PARTIAL_PARSE).touch()  # dbt saves its parse on every run
+        digest = forget_parse_if_macros_changed(target, project)
+        kept = (target / PARTIAL_PARSE).exists()
+        (target / MACROS_DIGEST).write_text(digest + "\n")
+        return kept
+
+    assert not run(), "no digest yet (a parse saved by an older funnel or by dbt)"
+    assert run(), "nothing changed: dbt parses partially"
+    macro.write_text("{% macro a() %}2{% endmacro %}")
+    assert not run(), "a changed macro"
+    assert run()
+    (project / "tests" / "generic" / "b.sql").write_text("{% test b(model) %}{% endtest %}")
+    assert not run(), "a new generic test"
+    (project / "macros" / "_macros.yml").write_text("macros: []\n")
+    assert not run(), "a changed macro yml"
+    macro.rename(project / "macros" / "c.sql")
+    assert not run(), "a renamed macro file"
