@@ -21,8 +21,6 @@ MANIFEST = TARGET_DIR / "manifest.json"
 # dbt's saved parse (partial parsing) and, beside it, a digest of the macros it was made with.
 PARTIAL_PARSE = "partial_parse.msgpack"
 MACROS_DIGEST = "funnel_macros.sha256"
-# Where the project's macros are: macro-paths, and the generic tests (macros too).
-MACRO_FOLDERS = ("macros", "tests/generic")
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
 
 
@@ -105,10 +103,23 @@ def run_dbt(
     )
 
 
+def macro_folders(project: Path = PROJECT_DIR) -> list[str]:
+    """Where dbt reads the project's macros: its macro-paths, and the generic tests
+    (macros too) under its test-paths; dbt's defaults where dbt_project.yml has none."""
+    import yaml
+
+    path = project / "dbt_project.yml"
+    config = (yaml.safe_load(path.read_text()) if path.exists() else None) or {}
+    return [
+        *config.get("macro-paths", ["macros"]),
+        *(f"{folder}/generic" for folder in config.get("test-paths", ["tests"])),
+    ]
+
+
 def macros_digest(project: Path = PROJECT_DIR) -> str:
     """A sha256 of every file under the project's macro folders (names and contents)."""
     digest = hashlib.sha256()
-    for folder in MACRO_FOLDERS:
+    for folder in macro_folders(project):
         for path in sorted((project / folder).rglob("*")):
             if path.is_file():
                 digest.update(str(path.relative_to(project)).encode() + b"\0")

@@ -35,6 +35,7 @@ from funnel.dbt import (
     MACROS_DIGEST,
     PARTIAL_PARSE,
     forget_parse_if_macros_changed,
+    macro_folders,
     macros_digest,
 )
 
@@ -163,3 +164,17 @@ def test_funnel_drops_dbts_saved_parse_when_a_macro_changed(tmp_path: Path) -> N
     assert not run(), "a changed macro yml"
     macro.rename(project / "macros" / "c.sql")
     assert not run(), "a renamed macro file"
+    # The folders dbt_project.yml names, not only dbt's defaults.
+    (project / "dbt_project.yml").write_text(
+        'macro-paths: ["macros", "shared_macros"]\ntest-paths: ["checks"]\n')
+    assert not run(), "other folders: another digest"
+    assert run()
+    (project / "shared_macros").mkdir()
+    (project / "shared_macros" / "d.sql").write_text("{% macro d() %}{% endmacro %}")
+    assert not run(), "a macro in a second macro path"
+    (project / "checks" / "generic").mkdir(parents=True)
+    (project / "checks" / "generic" / "e.sql").write_text("{% test e(model) %}{% endtest %}")
+    assert not run(), "a generic test under another test path"
+    (project / "tests" / "generic" / "b.sql").write_text("changed, but no longer a test path")
+    assert run()
+    assert macro_folders(project) == ["macros", "shared_macros", "checks/generic"]
