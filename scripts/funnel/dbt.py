@@ -70,7 +70,7 @@ def run_dbt(
     extra = ["--vars", json.dumps(dbt_vars)] if dbt_vars else []
     # A run that stops before dbt writes its results must not be judged by the last one's.
     run_results.unlink(missing_ok=True)
-    macros_digest = forget_parse_if_macros_changed(target)
+    digest = forget_parse_if_macros_changed(target)
     stream = sys.stderr if log_to_stderr else sys.stdout
     try:
         with contextlib.redirect_stdout(stream), critical_path_order(target):
@@ -78,7 +78,7 @@ def run_dbt(
     finally:
         release_duckdb()
     target.mkdir(parents=True, exist_ok=True)
-    (target / MACROS_DIGEST).write_text(macros_digest + "\n")
+    (target / MACROS_DIGEST).write_text(digest + "\n")
     results = _run_results(run_results)
     save_seconds(target, results)
     nodes = [
