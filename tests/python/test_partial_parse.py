@@ -69,23 +69,30 @@ def _env(project: Path, warehouse: Path, target: Path, landing: Path) -> dict[st
     }
 
 
-def _run(command: list[str], project: Path, env: dict[str, str], what: Path) -> None:
-    proc = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True,
-                          check=False)
-    assert proc.returncode == 0, f"{what}: {proc.stdout}\n{proc.stderr}"
-
-
 def _funnel_build(project: Path, landing: Path, warehouse: Path, target: Path) -> None:
     """`funnel build --no-publish` of the copy (its own funnel package and dbt project)."""
-    _run([sys.executable, "-m", "funnel.cli", "build", "--no-publish"], project,
-         _env(project, warehouse, target, landing), warehouse)
+    proc = subprocess.run(
+        [sys.executable, "-m", "funnel.cli", "build", "--no-publish"], cwd=project,
+        env=_env(project, warehouse, target, landing), capture_output=True, text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, f"{warehouse}: {proc.stdout}\n{proc.stderr}"
+
+
+def _dbt(project: Path, landing: Path, warehouse: Path, target: Path,
+         *args: str) -> subprocess.CompletedProcess:
+    """`dbt build` in the copy, as an analytics engineer runs it (landing zone registered)."""
+    dbt = str(Path(sys.executable).parent / "dbt")
+    return subprocess.run(
+        [dbt, "build", "--project-dir", str(project), "--profiles-dir", str(project), *args],
+        cwd=project, env=_env(project, warehouse, target, landing), capture_output=True,
+        text=True, check=False,
+    )
 
 
 def _dbt_build(project: Path, landing: Path, warehouse: Path, target: Path) -> None:
-    """`dbt build` in the copy, as an analytics engineer runs it (landing zone registered)."""
-    dbt = str(Path(sys.executable).parent / "dbt")
-    _run([dbt, "build", "--project-dir", str(project), "--profiles-dir", str(project)],
-         project, _env(project, warehouse, target, landing), warehouse)
+    proc = _dbt(project, landing, warehouse, target)
+    assert proc.returncode == 0, f"{warehouse}: {proc.stdout}\n{proc.stderr}"
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -135,6 +142,19 @@ def test_a_changed_macro_reaches_the_incremental_models(
                         "cohort_month != cast(date_trunc('month', created_at) as date)")[0][0]
     assert moved > 0, "the edited cohort_month should move some leads to another cohort"
     assert_same_tables(incremental, full)
+
+    # A parse model whose compiled SQL does not carry its signature stops
+    # before its pre-hook deletes anything.
+    parsed = "staging.base_crm__leads_parsed"
+    rows = query(incremental, f"select count(*) from {parsed}")[0][0]
+    _edit(project / "models" / "staging" / "crm" / "base" / "base_crm__leads_parsed.sql",
+          "{{ landing_rows_to_parse('leads', files, signature) }}",
+          "{{ landing_rows_to_parse('leads', files, signature)"
+          " | replace('landing parse signature', 'no signature') }}")
+    proc = _dbt(project, landing, incremental, target, "--select", "base_crm__leads_parsed")
+    assert proc.returncode != 0
+    assert "base_crm__leads_parsed: expected one landing parse signature" in proc.stdout
+    assert query(incremental, f"select count(*) from {parsed}")[0][0] == rows
 
 
 def test_funnel_drops_dbts_saved_parse_when_a_macro_changed(tmp_path: Path) -> None:
