@@ -20,12 +20,14 @@
 -- its fingerprints read int_lead_activity_summary's, which must be built first:
 -- depends_on: {{ ref('int_lead_activity_summary') }}
 
+{#- parts: a var's value can be a literal, as dbt parses every model again
+    when the vars change (a macro's output cannot: macros/lead_keyed.sql) -#}
 {{ config(lead_keyed_config(
     [
         {'ref': 'int_lead_funnel', 'fingerprints': true},
         {'ref': 'int_lead_activity_summary', 'fingerprints': true},
     ],
-    parts=["'mql_behaviour_window_days=' ~ var('mql_behaviour_window_days', 90)"],
+    parts=["'mql_behaviour_window_days=" ~ window_days ~ "'"],
 )) }}
 
 with
