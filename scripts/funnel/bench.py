@@ -20,7 +20,10 @@ warehouse, each step runs as its own process, exactly as a user runs it:
   models load only the new files. ``--days N`` refreshes N daily drops one
   after another (day 2, 3, ...: other leads each day), as a schedule does,
   and reports each day's time and the build file's size: whether a refresh
-  slows down or the file grows as the days go by.
+  slows down or the file grows as the days go by. ``--compare-full`` then
+  builds the landing zone as it stands into a fresh warehouse and compares
+  every table with the refreshed one (funnel.compare.table_checksums): the
+  refreshes must give what a full build gives.
 
 Each step is timed on the wall clock and in CPU seconds (user + system, the
 step's whole process tree), and its peak memory is the largest resident set
@@ -452,7 +455,8 @@ def parse_steps(text: str) -> tuple[str, ...]:
 
 
 def bench_size(project: Path, work: Path, leads: int, runs: int, fmt: str, seed: int,
-               steps: tuple[str, ...], progress, days: int = 1) -> dict:
+               steps: tuple[str, ...], progress, days: int = 1,
+               compare_full: bool = False) -> dict:
     label = size_label(leads)
     root = work / label
     landing = root / "raw"
@@ -537,10 +541,48 @@ def bench_size(project: Path, work: Path, leads: int, runs: int, fmt: str, seed:
                         "build_part_s": _build_part(step), "build_db_mb": step["build_db_mb"],
                         "peak_rss_mb": step["peak_rss_mb"], "load_1m": step["load_1m"],
                     })
+        if compare_full and run == runs:
+            result["compare_full"] = compare_with_full_build(
+                funnel, env, project, root, f"[{label} run {run}/{runs}]", progress)
+            result["compare_full"]["after_day"] = days + 1
         result["runs"].append(record)
         remove_drop(landing, fmt)  # the last run's warehouse stays for inspection
     result["median"] = summarize(result["runs"])
     return result
+
+
+def compare_with_full_build(funnel: list[str], env: dict[str, str], project: Path,
+                            root: Path, where: str, progress) -> dict:
+    """Build the landing zone as it now stands into a fresh warehouse (with its own dbt
+    target) and compare every table and view of funnel.compare.COMPARED_SCHEMAS with
+    the refreshed warehouse of ``env``: the step's figures, the tables compared and
+    those that differ. A difference is an error; the fresh warehouse is then kept."""
+    from funnel.compare import differing_tables, table_checksums
+
+    full = root / "warehouse_full"
+    shutil.rmtree(full, ignore_errors=True)
+    full_env = {**env, "FUNNEL_BUILD_DB": str(full / "build" / "funnel.duckdb"),
+                "DBT_TARGET_PATH": str(root / "target_full"),
+                "DBT_LOG_PATH": str(root / "logs" / "dbt_full")}
+    progress(f"{where} full build of the same landing files, to compare ...")
+    step = run_step([*funnel, "build", "--no-publish"], full_env, project,
+                    full / "logs" / "build.log")
+    if step["exit_code"] != 0:
+        raise BenchError(f"the full build to compare with failed (exit {step['exit_code']}); "
+                         f"see {full / 'logs' / 'build.err'}")
+    refreshed = table_checksums(Path(env["FUNNEL_BUILD_DB"]))
+    built = table_checksums(full / "build" / "funnel.duckdb")
+    differing = differing_tables(refreshed, built)
+    step |= {"tables": len(built), "differing": differing}
+    if differing:
+        raise BenchError(
+            f"the refreshed warehouse failed the comparison with a full build of the same "
+            f"files ({full}): {len(differing)} of {len(built)} tables differ: "
+            + "; ".join(f"{name} {what}" for name, what in differing.items()))
+    shutil.rmtree(full)
+    progress(f"{where} full build: {step['wall_s']} s; the {len(built)} tables and views "
+             "compared hold the same rows as the refreshed warehouse")
+    return step
 
 
 def _refresh(funnel: list[str], env: dict[str, str], project: Path, landing: Path, fmt: str,
@@ -701,6 +743,15 @@ def markdown(records: list[dict]) -> str:
         for size, days in series:
             lines.append(f"* {size['label']} {size['format']}: " + ", ".join(
                 f"day {d['day']} {d['build_part_s']} s / {d['build_db_mb']} MB" for d in days))
+    compared = [size for _, size in rows if size.get("compare_full")]
+    if compared:
+        lines += ["", "The refreshed warehouse against a full build of the same landing files "
+                  "(`--compare-full`, last run):", ""]
+        for size in compared:
+            check = size["compare_full"]
+            lines.append(f"* {size['label']} {size['format']}: after day {check['after_day']}, "
+                         f"{check['tables']} tables and views, none differing (full build "
+                         f"{check['wall_s']} s)")
     direct = []
     for _, size in rows:
         sql = size["runs"][-1].get("direct", {}).get("sql") or {}
@@ -736,16 +787,20 @@ def write_reports(record: dict, md_path: Path, json_path: Path) -> None:
 def run(sizes: list[int], runs: int, fmt: str, work_dir: Path | None, md_path: Path,
         json_path: Path, label: str | None, steps: tuple[str, ...] = STEPS, seed: int = 42,
         project: Path = PROJECT_DIR, command: str | None = None, progress=print,
-        days: int = 1) -> dict:
+        days: int = 1, compare_full: bool = False) -> dict:
     """Benchmark every size; write the reports; return the record."""
     if days > 1 and "refresh" not in steps:
         raise BenchError("--days counts daily refreshes: add the refresh step to --steps")
+    if compare_full and "refresh" not in steps:
+        raise BenchError("--compare-full compares a refreshed warehouse: add the refresh "
+                         "step to --steps")
     work = (work_dir or Path(tempfile.gettempdir()) / "funnel-bench").resolve()
     work.mkdir(parents=True, exist_ok=True)
     free = shutil.disk_usage(work).free / 1e9
     # GB per million leads, measured at 1M (CSV): landing 0.9, build warehouse 2.3,
-    # published copy 2.3 + exports 0.8, the direct run's warehouse 2.3
-    per_million = 3.5 + (3.2 if "publish" in steps else 0) + (2.5 if "direct" in steps else 0)
+    # published copy 2.3 + exports 0.8, the direct run's warehouse 2.3, --compare-full's 2.3
+    per_million = (3.5 + (3.2 if "publish" in steps else 0) + (2.5 if "direct" in steps else 0)
+                   + (2.3 if compare_full else 0))
     need = max(sizes) / 1e6 * per_million
     if free < need:
         raise BenchError(f"{work} has {free:.0f} GB free; {max(sizes)} leads need about "
@@ -761,7 +816,7 @@ def run(sizes: list[int], runs: int, fmt: str, work_dir: Path | None, md_path: P
     }
     for leads in sizes:
         record["sizes"].append(bench_size(project, work, leads, runs, fmt, seed, steps,
-                                          progress, days))
+                                          progress, days, compare_full))
         # a long run (10M) leaves its finished sizes behind even if a later one fails
         (work / "partial.json").write_text(json.dumps(record, indent=1))
     record["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")

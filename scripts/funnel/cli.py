@@ -765,9 +765,13 @@ def spark_check(work_dir: Path | None, leads: int, seed: int, as_of_date: str | 
 @click.option("--days", default=1, show_default=True, type=click.IntRange(min=1, max=50),
               help="Daily 1%% drops refreshed one after another (day 2 on); the table shows "
                    "day 2, the report lists each day's time and build file size.")
+@click.option("--compare-full", is_flag=True,
+              help="After the last run's refreshes, build the same landing files into a "
+                   "fresh warehouse and compare every table with the refreshed one (exit 1 "
+                   "if any differs).")
 @_exit
 def bench(sizes: str, runs: int, fmt: str, work_dir: Path | None, label: str | None,
-          steps: str, days: int) -> int:
+          steps: str, days: int, compare_full: bool) -> int:
     """Time and measure the pipeline at several sizes: docs/BENCHMARKS.md, benchmarks.json.
 
     Each step (preflight, build, publish, export, refresh after a 1% drop, and
@@ -781,6 +785,7 @@ def bench(sizes: str, runs: int, fmt: str, work_dir: Path | None, label: str | N
             benchmark.DEFAULT_JSON, label, steps=benchmark.parse_steps(steps),
             command="funnel bench " + " ".join(sys.argv[2:]),
             progress=lambda line: click.echo(line, err=True), days=days,
+            compare_full=compare_full,
         )
     except benchmark.BenchError as exc:
         click.echo(f"error: {exc}", err=True)

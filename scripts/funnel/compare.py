@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 REL_TOL = 1e-9
@@ -133,3 +134,68 @@ def compare_rows(
             f"... {diff.mismatched_rows - MAX_SHOWN} more mismatching row(s)"
         )
     return diff
+
+
+# Where two DuckDB builds of the same landing zone are compared table by table: the
+# incremental base tables too must equal a full build's row for row.
+COMPARED_SCHEMAS = ("marts", "audit", "staging", "intermediate")
+CHECKSUM_ABS_TOL = 1e-6  # sums of many doubles, added in the order DuckDB's threads run
+
+
+def table_checksums(database: Path, schemas: Sequence[str] = COMPARED_SCHEMAS) -> dict[str, tuple]:
+    """Per table and view of ``schemas`` in a DuckDB file: its row count, an order-free
+    checksum of its exact columns and, per double column, sums tied to the rows
+    (compared with a tolerance: a sum of doubles depends on the order of addition)."""
+    import duckdb
+
+    wanted = "(" + ", ".join("'" + name.replace("'", "''") + "'" for name in schemas) + ")"
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        # views too: fct_lead_funnel is one (its as-of columns are computed when read)
+        tables = con.execute(
+            f"select schema_name, table_name from duckdb_tables() where schema_name in {wanted} "
+            "union all select schema_name, view_name from duckdb_views() "
+            f"where schema_name in {wanted} order by all"
+        ).fetchall()
+        sums = {}
+        for schema, table in tables:
+            columns = con.execute(
+                "select column_name, data_type in ('DOUBLE', 'FLOAT') from duckdb_columns() "
+                "where schema_name = ? and table_name = ? order by column_index",
+                [schema, table],
+            ).fetchall()
+            exact = ", ".join(f'"{name}"' for name, is_float in columns if not is_float)
+            row = f"(hash({exact}) % 997 + 1)" if exact else "1"
+            floats = "".join(
+                f', count("{name}"), sum("{name}"), sum("{name}" * {row})'
+                for name, is_float in columns if is_float
+            )
+            exact_sum = f"cast(sum(hash({exact})) as varchar)" if exact else "''"
+            sums[f"{schema}.{table}"] = con.execute(
+                f'select count(*), {exact_sum}{floats} from "{schema}"."{table}"'
+            ).fetchall()[0]
+        return sums
+    finally:
+        con.close()
+
+
+def checksums_equal(got: tuple, want: tuple) -> bool:
+    """Two tables' table_checksums agree (the float sums within a tolerance)."""
+    return len(got) == len(want) and all(
+        math.isclose(a, b, rel_tol=REL_TOL, abs_tol=CHECKSUM_ABS_TOL)
+        if isinstance(a, float) and isinstance(b, float) else a == b
+        for a, b in zip(got, want, strict=True)
+    )
+
+
+def differing_tables(got: dict[str, tuple], want: dict[str, tuple]) -> dict[str, str]:
+    """What differs between two warehouses' table_checksums, by table: missing on one
+    side, or other rows (with both row counts)."""
+    differing = {name: "missing" for name in want if name not in got}
+    differing |= {name: "not in the other build" for name in got if name not in want}
+    differing |= {
+        name: f"other rows: {got[name][0]} rows against {want[name][0]}"
+        for name in want
+        if name in got and not checksums_equal(got[name], want[name])
+    }
+    return dict(sorted(differing.items()))

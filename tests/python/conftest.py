@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 import subprocess
 import sys
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from funnel.compare import differing_tables, table_checksums
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
@@ -81,61 +81,9 @@ def query(database: Path, sql: str) -> list[tuple]:
         con.close()
 
 
-# Where a build's tables are compared with another build's: the incremental
-# base tables too must equal a full build row for row.
-COMPARED_SCHEMAS = ("marts", "audit", "staging", "intermediate")
-
-
-def table_checksums(database: Path) -> dict[str, tuple]:
-    """Per table and view of the compared schemas: rows and an order-free checksum of the
-    exact columns, and, per double column, sums tied to the rows (compared with a
-    tolerance: a sum of doubles depends on the order DuckDB's threads add them in)."""
-    con = duckdb.connect(str(database), read_only=True)
-    try:
-        # views too: fct_lead_funnel is one (its as-of columns are computed when read)
-        tables = con.execute(
-            "select schema_name, table_name from duckdb_tables() "
-            f"where schema_name in {COMPARED_SCHEMAS} "
-            "union all select schema_name, view_name from duckdb_views() "
-            f"where schema_name in {COMPARED_SCHEMAS} order by all"
-        ).fetchall()
-        sums = {}
-        for schema, table in tables:
-            columns = con.execute(
-                "select column_name, data_type in ('DOUBLE', 'FLOAT') "
-                "from duckdb_columns() "
-                "where schema_name = ? and table_name = ? order by column_index",
-                [schema, table],
-            ).fetchall()
-            exact = ", ".join(f'"{name}"' for name, is_float in columns if not is_float)
-            row = f"(hash({exact}) % 997 + 1)" if exact else "1"
-            floats = "".join(
-                f', count("{name}"), sum("{name}"), sum("{name}" * {row})'
-                for name, is_float in columns if is_float
-            )
-            exact_sum = f"cast(sum(hash({exact})) as varchar)" if exact else "''"
-            result = con.execute(
-                f'select count(*), {exact_sum}{floats} from "{schema}"."{table}"'
-            ).fetchall()[0]
-            sums[f"{schema}.{table}"] = result
-        return sums
-    finally:
-        con.close()
-
-
-def _same(got: tuple, want: tuple) -> bool:
-    return len(got) == len(want) and all(
-        math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6) if isinstance(a, float)
-        and isinstance(b, float) else a == b
-        for a, b in zip(got, want, strict=True)
-    )
-
-
 def assert_same_tables(got_database: Path, want_database: Path) -> None:
     """Every table of the compared schemas holds the same rows in both warehouses."""
     got, want = table_checksums(got_database), table_checksums(want_database)
-    assert sorted(got) == sorted(want)
     assert any(name.startswith("marts.") for name in want)
-    differing = {name: f"{got[name][0]} rows against {want[name][0]}" for name in want
-                 if not _same(got[name], want[name])}
+    differing = differing_tables(got, want)
     assert not differing, f"{got_database} != {want_database} for {differing}"

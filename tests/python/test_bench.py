@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import duckdb
 import pytest
 from funnel.bench import (
     DROP_TABLES,
     BenchError,
+    compare_with_full_build,
     data_test_fails_sql,
+    markdown,
     parse_sizes,
     prepare_landing,
     remove_drop,
@@ -108,3 +112,44 @@ def test_daily_drops_take_other_leads_each_day_and_are_removed_together(tmp_path
     remove_drop(landing, "csv")
     assert sorted(p.name for t in DROP_TABLES for p in (landing / t).iterdir()) == [
         "day1.csv"] * len(DROP_TABLES)
+
+
+# Stands in for `funnel build --no-publish`: writes marts.t into $FUNNEL_BUILD_DB, its
+# amount shifted by {shift} (0: the rows of the refreshed warehouse), and a table of a
+# schema that is not compared.
+FAKE_BUILD = """
+import os, pathlib, duckdb
+path = pathlib.Path(os.environ["FUNNEL_BUILD_DB"]); path.parent.mkdir(parents=True)
+con = duckdb.connect(str(path))
+con.execute("create schema marts; create schema scratch")
+con.execute("create table marts.t as select range as id, range / 3 + {shift} as amount "
+            "from range(50)")
+con.execute("create table scratch.ignored as select 1 as x")
+"""
+
+
+@pytest.mark.parametrize("shift", [0, 1])
+def test_compare_full_finds_a_table_the_refreshes_got_wrong(tmp_path, shift: int) -> None:
+    refreshed = tmp_path / "warehouse" / "build" / "funnel.duckdb"
+    env = {**os.environ, "FUNNEL_BUILD_DB": str(refreshed)}
+    subprocess.run([sys.executable, "-c", FAKE_BUILD.replace("{shift}", "0")], env=env,
+                   check=True)
+    fake = [sys.executable, "-c", FAKE_BUILD.replace("{shift}", str(shift))]
+    lines: list[str] = []
+    if shift == 0:
+        step = compare_with_full_build(fake, env, tmp_path, tmp_path, "[t]", lines.append)
+        assert (step["tables"], step["differing"], step["exit_code"]) == (1, {}, 0)
+        assert not (tmp_path / "warehouse_full").exists()  # removed once compared
+        record = {"started_at": "t", "label": "x", "runs": 1, "command": "c", "machine": {
+            "nproc": 2, "cpu_model": "cpu", "memory_gb": 1, "kernel": "k", "duckdb_threads": 1,
+            "duckdb_memory_limit": "1GB", "versions": {}}, "sizes": [{
+                "leads": 10, "label": "10", "format": "csv", "landing_mb": 0,
+                "generate": {"wall_s": 0}, "runs": [{}],
+                "median": {"refresh": {"wall_s": 1, "cpu_s": 1, "load_1m": 0,
+                                       "peak_rss_mb": 1}},
+                "compare_full": {**step, "after_day": 3}}]}
+        assert "* 10 csv: after day 3, 1 tables and views, none differing" in markdown([record])
+    else:
+        with pytest.raises(BenchError, match=r"failed .* marts\.t other rows: 50 rows"):
+            compare_with_full_build(fake, env, tmp_path, tmp_path, "[t]", lines.append)
+        assert (tmp_path / "warehouse_full" / "build" / "funnel.duckdb").exists()  # kept
