@@ -46,6 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from importlib import metadata
 from pathlib import Path
@@ -653,24 +654,39 @@ def _gb(mb: float | None) -> str:
     return "-" if mb is None else f"{mb / 1024:.2f}"
 
 
-def latest_sizes(records: list[dict]) -> list[tuple[dict, dict]]:
-    """(record, size) of the latest measurement of each size and format, by size."""
+def latest_sizes(records: list[dict], having: Callable[[dict], object] | None = None,
+                 ) -> list[tuple[dict, dict]]:
+    """(record, size) of the latest measurement of each size and format, by size.
+
+    A later measurement replaces an earlier one only if it measured every step the
+    earlier one did: a run of a few steps (`--steps build,refresh --days 10`) does
+    not take the place of a full one in the tables. With ``having``, the latest
+    measurement of each size for which ``having(size)`` is true.
+    """
     latest: dict[tuple[str, int], tuple[dict, dict]] = {}
     for record in records:
         for size in record["sizes"]:
-            latest[(size["format"], size["leads"])] = (record, size)
+            key = (size["format"], size["leads"])
+            if having is not None:
+                if having(size):
+                    latest[key] = (record, size)
+            elif key not in latest or set(latest[key][1]["median"]) <= set(size["median"]):
+                latest[key] = (record, size)
     return [latest[key] for key in sorted(latest, key=lambda k: (k[0] != "csv", k[0], k[1]))]
 
 
 def markdown(records: list[dict]) -> str:
     """The tables of the latest measurement of every size (records: oldest first)."""
     rows = latest_sizes(records)
+    daily = latest_sizes(records, lambda size: size["runs"][-1].get("refresh_days"))
+    compared = latest_sizes(records, lambda size: size.get("compare_full"))
     measured = []
-    for record, _ in rows:
+    for record, _ in [*rows, *daily, *compared]:
         if record not in measured:
             measured.append(record)
     info = records[-1]["machine"]
-    lines = ["Measurements shown (a size measured again replaces its row):", ""]
+    lines = ["Measurements shown (a size measured again, with at least the same steps, "
+             "replaces its row):", ""]
     for number, record in enumerate(measured, start=1):
         code = record["machine"].get("git_commit")
         dirty = " + uncommitted changes" if record["machine"].get("git_dirty") else ""
@@ -735,21 +751,21 @@ def markdown(records: list[dict]) -> str:
             slowest = list(dbt.get("slowest", {}).items())[:8]
             lines.append(f"* {size['label']} {size['format']}: {dbt.get('by_type_s')}; "
                          + ", ".join(f"{name} {sec}" for name, sec in slowest))
-    series = [(size, run["refresh_days"]) for _, size in rows for run in size["runs"][-1:]
-              if run.get("refresh_days")]
-    if series:
+    if daily:
         lines += ["", "Daily refreshes one after another (`--days`), last run: refresh build part "
                   "in seconds, and the build file's size after it:", ""]
-        for size, days in series:
-            lines.append(f"* {size['label']} {size['format']}: " + ", ".join(
-                f"day {d['day']} {d['build_part_s']} s / {d['build_db_mb']} MB" for d in days))
-    compared = [size for _, size in rows if size.get("compare_full")]
+        for record, size in daily:
+            lines.append(f"* {size['label']} {size['format']} (measurement "
+                         f"{measured.index(record) + 1}): " + ", ".join(
+                f"day {d['day']} {d['build_part_s']} s / {d['build_db_mb']} MB"
+                for d in size["runs"][-1]["refresh_days"]))
     if compared:
         lines += ["", "The refreshed warehouse against a full build of the same landing files "
                   "(`--compare-full`, last run):", ""]
-        for size in compared:
+        for record, size in compared:
             check = size["compare_full"]
-            lines.append(f"* {size['label']} {size['format']}: after day {check['after_day']}, "
+            lines.append(f"* {size['label']} {size['format']} (measurement "
+                         f"{measured.index(record) + 1}): after day {check['after_day']}, "
                          f"{check['tables']} tables and views, none differing (full build "
                          f"{check['wall_s']} s)")
     direct = []

@@ -13,6 +13,7 @@ from funnel.bench import (
     BenchError,
     compare_with_full_build,
     data_test_fails_sql,
+    latest_sizes,
     markdown,
     parse_sizes,
     prepare_landing,
@@ -148,8 +149,23 @@ def test_compare_full_finds_a_table_the_refreshes_got_wrong(tmp_path, shift: int
                 "median": {"refresh": {"wall_s": 1, "cpu_s": 1, "load_1m": 0,
                                        "peak_rss_mb": 1}},
                 "compare_full": {**step, "after_day": 3}}]}
-        assert "* 10 csv: after day 3, 1 tables and views, none differing" in markdown([record])
+        assert "* 10 csv (measurement 1): after day 3, 1 tables and views, none differing" in (
+            markdown([record]))
     else:
         with pytest.raises(BenchError, match=r"failed .* marts\.t other rows: 50 rows"):
             compare_with_full_build(fake, env, tmp_path, tmp_path, "[t]", lines.append)
         assert (tmp_path / "warehouse_full" / "build" / "funnel.duckdb").exists()  # kept
+
+
+def test_a_run_of_fewer_steps_does_not_replace_a_full_row() -> None:
+    def size(steps: tuple[str, ...], **extra) -> dict:
+        return {"format": "csv", "leads": 1_000_000, "runs": [extra],
+                "median": {step: {} for step in steps}}
+
+    full = {"sizes": [size(("build", "direct", "refresh"))]}
+    days = {"sizes": [size(("build", "refresh"), refresh_days=[{"day": 2}])]}
+    again = {"sizes": [size(("build", "direct", "refresh", "export"))]}
+    assert latest_sizes([full, days]) == [(full, full["sizes"][0])]
+    assert latest_sizes([full, days, again]) == [(again, again["sizes"][0])]
+    with_days = latest_sizes([full, days, again], lambda s: s["runs"][-1].get("refresh_days"))
+    assert with_days == [(days, days["sizes"][0])]
