@@ -9,6 +9,13 @@ replaced inode lives on until it closes it); the next open sees the new one.
 Nothing ever writes the published file in place, so a failed build leaves it
 byte-for-byte as it was, and a BI tool holding it never blocks a build.
 
+The copy is the whole build file, free blocks included: rows deleted by the
+incremental models and the tables a ``--full-refresh`` replaced leave free
+blocks that DuckDB reuses but does not give back. ``publish(compact=True)``
+writes the copy with ``COPY FROM DATABASE`` instead (every schema, table and
+view into a new file): only the used blocks, at the cost of rewriting every
+table (25 s instead of 1-4 s at 1M leads, docs/BENCHMARKS.md).
+
 DuckDB allows one writer or many read-only readers per file, across
 processes; ``refresh_lock()`` makes the writers of this project (build,
 publish, export, refresh, demo, docs) take turns.
@@ -23,16 +30,20 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
+from funnel.landing import quote_ident, quote_literal
 from funnel.reliability import fault_point
 
 DEFAULT_BUILD_DB = "warehouse/build/funnel.duckdb"
 DEFAULT_PUBLISHED_DB = "warehouse/funnel.duckdb"
 LOCK_NAME = ".refresh.lock"
+# From this share of free blocks on, a publish suggests --compact.
+COMPACT_HINT_SHARE = 0.25
 
 
 class PublishError(Exception):
@@ -132,11 +143,36 @@ def check_paths(build: Path, published: Path) -> None:
         )
 
 
-def publish(build: Path, published: Path) -> int:
-    """Checkpoint ``build`` and atomically replace ``published`` with a copy; returns bytes.
+@dataclass
+class Published:
+    """What a publish wrote: the file's size, and the share of it that free blocks take
+    (0 when compacted)."""
 
-    The caller holds ``refresh_lock``: that is what makes it safe to remove a
-    temporary copy left behind by a publish that was killed half-way.
+    bytes: int
+    free_block_share: float
+    compact: bool
+
+    def describe(self) -> str:
+        text = f"{self.bytes / 1e6:.1f} MB"
+        if self.compact:
+            return text + ", compacted"
+        if self.free_block_share >= COMPACT_HINT_SHARE:
+            return (text + f", {self.free_block_share:.0%} of it free blocks: "
+                    "`--compact` writes only the used ones")
+        return text
+
+    def record(self) -> dict:
+        return {"bytes": self.bytes, "free_block_share": round(self.free_block_share, 4),
+                "compact": self.compact}
+
+
+def publish(build: Path, published: Path, compact: bool = False) -> Published:
+    """Checkpoint ``build`` and atomically replace ``published`` with a copy of it.
+
+    ``compact`` writes the copy with COPY FROM DATABASE: the same schemas, tables
+    and views without the free blocks. The caller holds ``refresh_lock``: that is
+    what makes it safe to remove a temporary copy left behind by a publish that
+    was killed half-way.
     """
     check_paths(build, published)
     if not build.is_file():
@@ -144,7 +180,7 @@ def publish(build: Path, published: Path) -> int:
             f"there is no build warehouse at {build} (FUNNEL_BUILD_DB); run `funnel build` "
             "first"
         )
-    _checkpoint(build, published)
+    free_share = _checkpoint(build, published)
     fault_point("publish:after_checkpoint")
     published.parent.mkdir(parents=True, exist_ok=True)
     published_wal = published.with_name(published.name + ".wal")
@@ -155,10 +191,17 @@ def publish(build: Path, published: Path) -> int:
             "file; a stale log would be replayed onto the new copy"
         )
     for leftover in published.parent.glob(f".{published.name}.tmp-*"):
-        leftover.unlink(missing_ok=True)
+        if leftover.is_dir():  # the spill folder of a compacting publish
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
     tmp = published.with_name(f".{published.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     try:
-        shutil.copyfile(build, tmp)
+        if compact:
+            _compact_copy(build, tmp)
+            free_share = 0.0
+        else:
+            shutil.copyfile(build, tmp)
         _fsync(tmp)
         fault_point("publish:before_replace")
         os.replace(tmp, published)
@@ -167,11 +210,38 @@ def publish(build: Path, published: Path) -> int:
         raise
     fault_point("publish:after_replace")
     _fsync(published.parent)  # the rename itself survives a power cut
-    return published.stat().st_size
+    return Published(published.stat().st_size, free_share, compact)
 
 
-def _checkpoint(build: Path, published: Path) -> None:
-    """Fold the write-ahead log into the file so the file alone is the whole warehouse."""
+def _compact_copy(build: Path, target: Path) -> None:
+    """Write every schema, table and view of ``build`` into the new file ``target``.
+
+    The build file is attached under its own catalog name (its stem, which the
+    views name), the target under another; the published file takes the stem's
+    name again when it replaces the published path. DuckDB's memory limit is the
+    build's (FUNNEL_DUCKDB_MEMORY_LIMIT, default 6GB), spilling beside the target.
+    """
+    source, copy = quote_ident(build.stem), quote_ident(build.stem + "__compact")
+    con = duckdb.connect(config={
+        "memory_limit": os.environ.get("FUNNEL_DUCKDB_MEMORY_LIMIT") or "6GB",
+        "temp_directory": str(target.with_name(target.name + ".spill")),
+    })
+    try:
+        con.execute(f"attach {quote_literal(str(build))} as {source} (read_only)")
+        con.execute(f"attach {quote_literal(str(target))} as {copy}")
+        con.execute(f"copy from database {source} to {copy}")
+        # the copy must be whole in the file itself: it is renamed without its .wal
+        con.execute(f"checkpoint {copy}")
+        con.execute(f"detach {copy}")
+    finally:
+        con.close()
+        shutil.rmtree(target.with_name(target.name + ".spill"), ignore_errors=True)
+
+
+def _checkpoint(build: Path, published: Path) -> float:
+    """Fold the write-ahead log into the file so the file alone is the whole warehouse;
+    the share of the file that its used blocks do not fill (what --compact saves:
+    DuckDB counts free blocks at the end of the file too, but truncates them)."""
     try:
         con = duckdb.connect(str(build))
     except duckdb.Error as exc:
@@ -183,6 +253,10 @@ def _checkpoint(build: Path, published: Path) -> None:
         ) from exc
     try:
         con.execute("checkpoint")
+        used, block_size = con.execute(
+            "select used_blocks, block_size from pragma_database_size() "
+            "where database_name = current_database()"
+        ).fetchone()
     finally:
         con.close()
     wal = build.with_name(build.name + ".wal")
@@ -191,6 +265,8 @@ def _checkpoint(build: Path, published: Path) -> None:
             f"{wal} is still there after a checkpoint of {build}; another process is writing "
             "the build warehouse. Stop it and run `funnel publish`"
         )
+    size = build.stat().st_size
+    return max(0.0, 1 - used * block_size / size) if size else 0.0
 
 
 def _fsync(path: Path) -> None:

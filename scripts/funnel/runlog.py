@@ -37,6 +37,7 @@ class RunLog:
     build_path: str | None = None
     published_path: str | None = None
     published: bool = False
+    published_file: dict | None = None  # funnel.publish.Published.record()
     export_dir: str | None = None
     exported_tables: dict[str, int] | None = None
     as_of: str | None = None
@@ -75,6 +76,7 @@ class RunLog:
             "build_path": self.build_path,
             "published": self.published,
             "published_path": self.published_path,
+            "published_file": self.published_file,
             "export_dir": self.export_dir,
             "exported_tables": self.exported_tables,
             "errors": self.errors,

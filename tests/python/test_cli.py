@@ -212,6 +212,53 @@ def test_refresh_builds_publishes_exports_and_logs_one_json_line(project: Projec
     assert query(project.published_db, "select count(*) from staging.stg_crm__leads") == [(3,)]
 
 
+def test_compact_publish_writes_the_same_warehouse_without_free_blocks(
+    project: Project,
+) -> None:
+    """Rows deleted in the build file leave free blocks the plain copy carries along (the
+    JSON line says how many); `publish --compact` writes every schema, table and view
+    again without them, and the views still resolve in the published file."""
+    from funnel.compare import differing_tables, table_checksums
+
+    con = duckdb.connect(str(project.build_db))
+    # free blocks in the middle of the file: DuckDB truncates those at its end
+    con.execute("create table main.zz_dropped as select random() as x from range(2000000)")
+    con.execute("create table main.zz_kept as select 1 as x")
+    con.execute("checkpoint")
+    con.execute("drop table main.zz_dropped")
+    con.execute("checkpoint")
+    schemas = [name for (name,) in con.execute(
+        "select schema_name from duckdb_schemas() where not internal "
+        "and database_name = current_database()").fetchall()]
+    con.close()
+    plain = project.run("refresh", "--select", "int_as_of")
+    assert plain.returncode == 0, plain.stderr
+    written = log_line(plain)["published_file"]
+    assert written["compact"] is False and written["free_block_share"] >= 0.25
+    assert written["bytes"] == project.published_db.stat().st_size
+
+    # what a compacting publish killed half-way leaves: its spill folder
+    spill = project.published_db.parent / ".funnel.duckdb.tmp-1-dead.spill"
+    spill.mkdir()
+    (spill / "duckdb_temp_storage-0.tmp").write_bytes(b"")
+    compact = project.run("publish", "--compact")
+    assert compact.returncode == 0, compact.stderr
+    assert "compacted" in compact.stdout
+    assert project.published_db.stat().st_size < written["bytes"] * 0.75
+    assert query(project.published_db,
+                 "select free_blocks from pragma_database_size()") == [(0,)]
+    assert {"landing", "staging", "marts"} <= set(schemas)
+    assert query(project.published_db, "select x from main.zz_kept") == [(1,)]
+    want = table_checksums(project.build_db, schemas)
+    assert len(want) > 300  # the landing, staging, ... views too
+    assert differing_tables(table_checksums(project.published_db, schemas), want) == {}
+    assert query(project.published_db, "select count(*) from staging.stg_crm__leads") == [(3,)]
+    assert not list(project.published_db.parent.glob(".funnel.duckdb.tmp-*"))
+    con = duckdb.connect(str(project.build_db))
+    con.execute("drop table main.zz_kept")
+    con.close()
+
+
 def test_refresh_runs_data_tests_and_unit_tests_only_when_asked(project: Project) -> None:
     """A scheduled refresh runs every data test but not the unit tests (they test the code,
     not the data); --unit-tests brings them back."""
