@@ -51,7 +51,13 @@ from datetime import UTC, datetime, timedelta
 from importlib import metadata
 from pathlib import Path
 
-from funnel.landing import PROJECT_DIR, quote_ident, quote_literal
+from funnel.landing import (
+    DEFAULT_DUCKDB_MEMORY_LIMIT,
+    PROJECT_DIR,
+    duckdb_memory_limit,
+    quote_ident,
+    quote_literal,
+)
 
 DROP_TABLES = ("leads", "lead_status_changes", "activities")
 STEPS = ("preflight", "build", "publish", "export", "direct", "refresh")
@@ -122,7 +128,7 @@ def machine() -> dict:
         "versions": versions,
         "duckdb_threads": os.environ.get("FUNNEL_DUCKDB_THREADS", "1 (profile default)"),
         "duckdb_memory_limit": os.environ.get(
-            "FUNNEL_DUCKDB_MEMORY_LIMIT", "6GB (profile default)"
+            "FUNNEL_DUCKDB_MEMORY_LIMIT", f"{DEFAULT_DUCKDB_MEMORY_LIMIT} (profile default)"
         ),
         "git_commit": _git(["rev-parse", "--short", "HEAD"]),
         "git_dirty": bool(_git(["status", "--porcelain", "--untracked-files=no"])),
@@ -352,7 +358,7 @@ def run_direct(manifest_path: Path, build_db: Path, direct_db: Path) -> dict:
     # each on one DuckDB thread: profiles.yml).
     con = duckdb.connect(str(direct_db), config={
         "threads": os.cpu_count() or 1,
-        "memory_limit": os.environ.get("FUNNEL_DUCKDB_MEMORY_LIMIT") or "6GB",
+        "memory_limit": duckdb_memory_limit(),
         "preserve_insertion_order": False,
     })
     catalog = direct_db.stem

@@ -18,6 +18,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
+from funnel.landing import quote_ident, quote_literal
+
 REL_TOL = 1e-9
 ABS_TOL = 1e-12  # floats that should be 0 may come out as 1e-17 on one engine
 SORT_DIGITS = 9  # floats are rounded to this many significant digits to sort
@@ -146,9 +150,7 @@ def table_checksums(database: Path, schemas: Sequence[str] = COMPARED_SCHEMAS) -
     """Per table and view of ``schemas`` in a DuckDB file: its row count, an order-free
     checksum of its exact columns and, per double column, sums tied to the rows
     (compared with a tolerance: a sum of doubles depends on the order of addition)."""
-    import duckdb
-
-    wanted = "(" + ", ".join("'" + name.replace("'", "''") + "'" for name in schemas) + ")"
+    wanted = "(" + ", ".join(quote_literal(name) for name in schemas) + ")"
     con = duckdb.connect(str(database), read_only=True)
     try:
         # views too: fct_lead_funnel is one (its as-of columns are computed when read)
@@ -164,15 +166,17 @@ def table_checksums(database: Path, schemas: Sequence[str] = COMPARED_SCHEMAS) -
                 "where schema_name = ? and table_name = ? order by column_index",
                 [schema, table],
             ).fetchall()
-            exact = ", ".join(f'"{name}"' for name, is_float in columns if not is_float)
+            exact = ", ".join(quote_ident(name) for name, is_float in columns if not is_float)
             row = f"(hash({exact}) % 997 + 1)" if exact else "1"
             floats = "".join(
-                f', count("{name}"), sum("{name}"), sum("{name}" * {row})'
+                f", count({quote_ident(name)}), sum({quote_ident(name)}), "
+                f"sum({quote_ident(name)} * {row})"
                 for name, is_float in columns if is_float
             )
             exact_sum = f"cast(sum(hash({exact})) as varchar)" if exact else "''"
             sums[f"{schema}.{table}"] = con.execute(
-                f'select count(*), {exact_sum}{floats} from "{schema}"."{table}"'
+                f"select count(*), {exact_sum}{floats} "
+                f"from {quote_ident(schema)}.{quote_ident(table)}"
             ).fetchall()[0]
         return sums
     finally:

@@ -156,6 +156,15 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+# DuckDB's memory limit outside dbt (the direct bench run, a compacting publish): the
+# one dbt's profile sets (profiles.yml), from the same setting.
+DEFAULT_DUCKDB_MEMORY_LIMIT = "6GB"
+
+
+def duckdb_memory_limit() -> str:
+    return os.environ.get("FUNNEL_DUCKDB_MEMORY_LIMIT") or DEFAULT_DUCKDB_MEMORY_LIMIT
+
+
 def _find(landing_dir: Path, table: str) -> tuple[Path | None, dict[str, list[Path]], list[str]]:
     """The files of one table; errors when the layout is ambiguous."""
     errors: list[str] = []

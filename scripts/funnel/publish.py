@@ -14,7 +14,7 @@ incremental models and the tables a ``--full-refresh`` replaced leave free
 blocks that DuckDB reuses but does not give back. ``publish(compact=True)``
 writes the copy with ``COPY FROM DATABASE`` instead (every schema, table and
 view into a new file): only the used blocks, at the cost of rewriting every
-table (25 s instead of 1-4 s at 1M leads, docs/BENCHMARKS.md).
+table (31-38 s instead of 1.5-5.5 s at 1M leads, docs/BENCHMARKS.md item 35).
 
 DuckDB allows one writer or many read-only readers per file, across
 processes; ``refresh_lock()`` makes the writers of this project (build,
@@ -36,7 +36,7 @@ from pathlib import Path
 
 import duckdb
 
-from funnel.landing import quote_ident, quote_literal
+from funnel.landing import duckdb_memory_limit, quote_ident, quote_literal
 from funnel.reliability import fault_point
 
 DEFAULT_BUILD_DB = "warehouse/build/funnel.duckdb"
@@ -222,10 +222,9 @@ def _compact_copy(build: Path, target: Path) -> None:
     build's (FUNNEL_DUCKDB_MEMORY_LIMIT, default 6GB), spilling beside the target.
     """
     source, copy = quote_ident(build.stem), quote_ident(build.stem + "__compact")
-    con = duckdb.connect(config={
-        "memory_limit": os.environ.get("FUNNEL_DUCKDB_MEMORY_LIMIT") or "6GB",
-        "temp_directory": str(target.with_name(target.name + ".spill")),
-    })
+    spill = target.with_name(target.name + ".spill")
+    con = duckdb.connect(config={"memory_limit": duckdb_memory_limit(),
+                                 "temp_directory": str(spill)})
     try:
         con.execute(f"attach {quote_literal(str(build))} as {source} (read_only)")
         con.execute(f"attach {quote_literal(str(target))} as {copy}")
@@ -235,7 +234,7 @@ def _compact_copy(build: Path, target: Path) -> None:
         con.execute(f"detach {copy}")
     finally:
         con.close()
-        shutil.rmtree(target.with_name(target.name + ".spill"), ignore_errors=True)
+        shutil.rmtree(spill, ignore_errors=True)
 
 
 def _checkpoint(build: Path, published: Path) -> float:
