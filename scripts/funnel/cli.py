@@ -781,16 +781,28 @@ def spark_check(work_dir: Path | None, leads: int, seed: int, as_of_date: str | 
               help="After the last run's refreshes, build the same landing files into a "
                    "fresh warehouse and compare every table with the refreshed one (exit 1 "
                    "if any differs).")
+@click.option("--report-only", is_flag=True,
+              help="Measure nothing: rewrite the tables of docs/BENCHMARKS.md from "
+                   "docs/benchmarks.json and print them, with the targets met or not.")
 @_exit
 def bench(sizes: str, runs: int, fmt: str, work_dir: Path | None, label: str | None,
-          steps: str, days: int, compare_full: bool) -> int:
+          steps: str, days: int, compare_full: bool, report_only: bool) -> int:
     """Time and measure the pipeline at several sizes: docs/BENCHMARKS.md, benchmarks.json.
 
     Each step (preflight, build, publish, export, refresh after a 1% drop, and
     the compiled SQL without dbt) runs as its own process; see funnel/bench.py.
+    The report ends each run with the targets, judged on the latest rows.
     """
     from funnel import bench as benchmark
 
+    if report_only:
+        try:
+            click.echo(benchmark.write_reports(None, benchmark.DEFAULT_MD, benchmark.DEFAULT_JSON))
+        except benchmark.BenchError as exc:
+            click.echo(f"error: {exc}", err=True)
+            return EXIT_USAGE
+        click.echo(f"written: {benchmark.DEFAULT_MD}")
+        return EXIT_OK
     try:
         record = benchmark.run(
             benchmark.parse_sizes(sizes), runs, fmt, work_dir, benchmark.DEFAULT_MD,

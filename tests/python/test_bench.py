@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -18,7 +19,9 @@ from funnel.bench import (
     parse_sizes,
     prepare_landing,
     remove_drop,
+    targets,
     write_drop,
+    write_reports,
 )
 from funnel.landing import PROJECT_DIR
 
@@ -169,3 +172,57 @@ def test_a_run_of_fewer_steps_does_not_replace_a_full_row() -> None:
     assert latest_sizes([full, days, again]) == [(again, again["sizes"][0])]
     with_days = latest_sizes([full, days, again], lambda s: s["runs"][-1].get("refresh_days"))
     assert with_days == [(days, days["sizes"][0])]
+
+
+def _measured_size(leads: int, runs: int, generate_s: float, **steps: dict) -> dict:
+    return {"format": "csv", "leads": leads, "runs": [{}] * runs,
+            "generate": {"wall_s": generate_s}, "median": steps}
+
+
+def test_targets_are_judged_on_the_rows_shown_at_their_limits() -> None:
+    one_m = _measured_size(
+        1_000_000, 3, 11.0,
+        build={"wall_s": 60.0, "peak_rss_mb": 3000},  # at the limit: met
+        direct={"wall_s": 31.0, "sql_s": 29.9, "peak_rss_mb": 2000},  # 2.007x: not met
+        refresh={"wall_s": 20.0, "build_part_s": 12.0, "peak_rss_mb": 1500},  # 0.20x: met
+    )
+    ten_m = _measured_size(10_000_000, 1, 180.1,  # over 3 minutes
+                           # 12.0x; 8,100 MB is 7.91 GB as the table shows GB (MB / 1024)
+                           build={"wall_s": 720.0, "peak_rss_mb": 8100})
+    first, second = {"sizes": [one_m]}, {"sizes": [ten_m]}
+    judged = {target: (value, met) for target, value, met in
+              targets([(first, one_m), (second, ten_m)], [first, second])}
+    assert [met for _, met in judged.values()] == ["yes", "no", "yes", "yes", "yes", "no"]
+    assert judged["10M leads: peak memory <= 8 GB"][0] == "7.91 GB (measurement 2; 1 run(s), not 3)"
+    assert judged["1M leads: full build <= 2.0x the compiled SQL run directly"][0] == (
+        "2.01x (60.0 / 29.9 s, measurement 1)")
+    assert judged["10M leads: full build <= 12x the 1M build"][0] == (
+        "12.0x (720.0 / 60.0 s, measurements 1 and 2; 1 run(s), not 3)")
+
+
+def test_targets_without_their_figures_are_not_judged() -> None:
+    hundred_k = _measured_size(100_000, 3, 1.5, build={"wall_s": 30.0, "peak_rss_mb": 700})
+    record = {"sizes": [hundred_k]}
+    judged = targets([(record, hundred_k)], [record])
+    assert {met for _, _, met in judged} == {"-"}
+    assert judged[0][1] == "no 1M build in the rows shown"
+
+
+def test_report_only_rewrites_the_tables_from_the_history_and_appends_nothing(tmp_path) -> None:
+    md, history = tmp_path / "BENCHMARKS.md", tmp_path / "benchmarks.json"
+    with pytest.raises(BenchError, match="no measurements yet"):
+        write_reports(None, md, history)
+    one_m = _measured_size(1_000_000, 3, 11.0, build={
+        "wall_s": 75.0, "cpu_s": 120.0, "peak_rss_mb": 3000, "load_1m": 1.0})
+    record = {"started_at": "2026-12-07T11:00:00+00:00", "label": None, "command": "c",
+              "runs": 3, "sizes": [{**one_m, "label": "1M", "landing_mb": 966}],
+              "machine": {"git_commit": "abc", "duckdb_memory_limit": "6GB", "nproc": 2,
+                          "cpu_model": "x", "memory_gb": 24, "kernel": "k",
+                          "duckdb_threads": "1", "versions": {}}}
+    write_reports(record, md, history)
+    md.write_text(md.read_text().replace("75.0 s (measurement 1) | no", "stale"))
+    tables = write_reports(None, md, history)
+    assert "| 1M leads: full build with all tests <= 60 s (median of 3) | 75.0 s (measurement " \
+           "1) | no |" in tables
+    assert tables in md.read_text()
+    assert len(json.loads(history.read_text())["runs"]) == 1
