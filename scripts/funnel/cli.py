@@ -42,6 +42,17 @@ EXPORT_OPTION = click.option(
     "--export-dir", envvar="FUNNEL_EXPORT_DIR", default="exports", show_default=True,
     help="Folder the marts are exported to, replaced whole (env FUNNEL_EXPORT_DIR).",
 )
+CSV_OPTION = click.option(
+    "--csv/--no-csv", "export_csv", envvar="FUNNEL_EXPORT_CSV", default=True,
+    show_default=True,
+    help="Export each mart as CSV beside its Parquet file. --no-csv writes Parquet only: "
+         "at 1M leads the CSV copies are most of an export's time and disk (env "
+         "FUNNEL_EXPORT_CSV=0).",
+)
+
+
+def _formats(export_csv: bool) -> str:
+    return "Parquet and CSV" if export_csv else "Parquet"
 
 
 def _parse_vars(ctx: click.Context, param: click.Parameter, value: str | None) -> dict | None:
@@ -150,6 +161,7 @@ class Plan:
     unit_tests: bool = True  # dbt unit tests test the code, which a scheduled refresh keeps
     full_refresh: bool = False  # dbt --full-refresh: incremental models rebuilt whole
     compact: bool = False  # publish with only the used blocks (funnel.publish)
+    export_csv: bool = True  # CSV beside the Parquet files (funnel.export)
 
 
 class Stop(Exception):
@@ -263,12 +275,13 @@ def _pipeline(plan: Plan, log: RunLog, ui: Ui) -> None:
 
     if plan.export_dir is not None:
         with log.step("export"), ui.progress(f"exporting the marts to {plan.export_dir}"):
-            record = export.export(published, plan.export_dir)
+            record = export.export(published, plan.export_dir, csv=plan.export_csv)
         log.exported_tables = {name: t["rows"] for name, t in record["tables"].items()}
         if not record["tables"]:
             ui.warn("the warehouse has no models in the marts schema; the export is empty",
                     notable=True)
-        ui.info(f"exported: {len(record['tables'])} marts to {plan.export_dir} (Parquet and CSV)")
+        ui.info(f"exported: {len(record['tables'])} marts to {plan.export_dir} "
+                f"({_formats(plan.export_csv)})")
 
 
 def _check_freshness(plan: Plan, log: RunLog, ui: Ui, build: Path) -> None:
@@ -509,9 +522,10 @@ def publish_command(force: bool, compact: bool) -> int:
 
 @main.command(name="export")
 @EXPORT_OPTION
+@CSV_OPTION
 @_exit
-def export_command(export_dir: str) -> int:
-    """Export every mart of the published warehouse to Parquet and CSV (read-only)."""
+def export_command(export_dir: str, export_csv: bool) -> int:
+    """Export every mart of the published warehouse to Parquet and CSV files (read-only)."""
     from funnel import export
 
     ui = Ui(verbose=False)
@@ -522,14 +536,14 @@ def export_command(export_dir: str) -> int:
         return EXIT_USAGE
     with _locked("export", ui):
         try:
-            record = export.export(published, out)
+            record = export.export(published, out, csv=export_csv)
         except export.ExportError as exc:
             ui.error(str(exc))
             return EXIT_USAGE
     if not record["tables"]:
         ui.warn("the warehouse has no models in the marts schema; the export is empty",
                 notable=True)
-    click.echo(f"exported: {len(record['tables'])} marts to {out} (Parquet and CSV)")
+    click.echo(f"exported: {len(record['tables'])} marts to {out} ({_formats(export_csv)})")
     return EXIT_OK
 
 
@@ -551,11 +565,12 @@ def export_command(export_dir: str) -> int:
                    "and the code does not change between scheduled runs; `funnel build` and "
                    "CI run them (env FUNNEL_REFRESH_UNIT_TESTS).")
 @COMPACT_OPTION
+@CSV_OPTION
 @click.option("--verbose", is_flag=True, help="Progress and dbt's output on stderr.")
 def refresh(
     landing_dir: str, selector: str | None, dbt_vars: dict | None, full_refresh: bool,
     export_dir: str, log_file: Path | None, freshness: str, unit_tests: bool, compact: bool,
-    verbose: bool,
+    export_csv: bool, verbose: bool,
 ) -> None:
     """The scheduled job: build, data-test, publish, export; one JSON log line per run.
 
@@ -567,7 +582,8 @@ def refresh(
     ui = Ui(verbose, for_cron=True, log=log)
     plan = Plan(landing.landing_dir_from_env(landing_dir), selector, dbt_vars,
                 export_dir=Path(export_dir).resolve(), freshness=freshness,
-                unit_tests=unit_tests, full_refresh=full_refresh, compact=compact)
+                unit_tests=unit_tests, full_refresh=full_refresh, compact=compact,
+                export_csv=export_csv)
     try:
         with _locked("refresh", ui):
             log.exit_code = _run_pipeline(plan, log, ui)

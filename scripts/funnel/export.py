@@ -44,8 +44,14 @@ def export_dir_from_env() -> Path:
     return Path(os.environ.get("FUNNEL_EXPORT_DIR") or DEFAULT_EXPORT_DIR).resolve()
 
 
-def export(published: Path, export_dir: Path, manifest: Path = MANIFEST) -> dict:
-    """Write every mart to ``export_dir`` (parquet/, csv/, _manifest.json); returns the manifest."""
+def export(published: Path, export_dir: Path, manifest: Path = MANIFEST, csv: bool = True,
+           ) -> dict:
+    """Write every mart to ``export_dir`` (parquet/, csv/, _manifest.json); returns the manifest.
+
+    ``csv=False`` writes Parquet only (the contract's export): the CSV copies
+    took ~70% of a 1M-lead export, most of it fct_lead_funnel's 538 MB
+    (docs/BENCHMARKS.md, item 36).
+    """
     if not published.is_file():
         raise ExportError(
             f"there is no published warehouse at {published} (FUNNEL_PUBLISHED_DB); run "
@@ -75,7 +81,7 @@ def export(published: Path, export_dir: Path, manifest: Path = MANIFEST) -> dict
         try:
             tables = {}
             for name in names:
-                tables[name] = _export_table(con, name, tmp)
+                tables[name] = _export_table(con, name, tmp, csv)
                 fault_point("export:after_first_table")
             record = {
                 "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -134,19 +140,21 @@ def _marts_in(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {name for (name,) in rows}
 
 
-def _export_table(con: duckdb.DuckDBPyConnection, name: str, out: Path) -> dict:
+def _export_table(con: duckdb.DuckDBPyConnection, name: str, out: Path,
+                  with_csv: bool = True) -> dict:
     relation = f"{quote_ident(MARTS_SCHEMA)}.{quote_ident(name)}"
     (out / "parquet").mkdir(parents=True, exist_ok=True)
-    (out / "csv").mkdir(parents=True, exist_ok=True)
     parquet, csv = out / "parquet" / f"{name}.parquet", out / "csv" / f"{name}.csv"
     [(rows,)] = con.execute(f"select count(*) from {relation}").fetchall()
     con.execute(
         f"copy (select * from {relation}) to {quote_literal(str(parquet))} "
         "(format parquet, compression zstd)"
     )
-    con.execute(
-        f"copy (select * from {relation}) to {quote_literal(str(csv))} (format csv, header)"
-    )
+    if with_csv:
+        csv.parent.mkdir(parents=True, exist_ok=True)
+        con.execute(
+            f"copy (select * from {relation}) to {quote_literal(str(csv))} (format csv, header)"
+        )
     [(written,)] = con.execute(
         f"select count(*) from read_parquet({quote_literal(str(parquet))})"
     ).fetchall()
@@ -155,11 +163,11 @@ def _export_table(con: duckdb.DuckDBPyConnection, name: str, out: Path) -> dict:
             f"{parquet}: {written} rows written but {relation} has {rows}; the export was "
             "not swapped in. Re-run `funnel export`"
         )
-    return {
-        "rows": rows,
-        "parquet": {"path": f"parquet/{parquet.name}", "sha256": _sha256(parquet)},
-        "csv": {"path": f"csv/{csv.name}", "sha256": _sha256(csv)},
-    }
+    files = {"rows": rows,
+             "parquet": {"path": f"parquet/{parquet.name}", "sha256": _sha256(parquet)}}
+    if with_csv:
+        files["csv"] = {"path": f"csv/{csv.name}", "sha256": _sha256(csv)}
+    return files
 
 
 def _swap_in(new: Path, export_dir: Path) -> None:

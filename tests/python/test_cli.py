@@ -362,6 +362,26 @@ def test_export_has_every_mart_of_the_manifest_with_matching_rows(project: Proje
     ]
 
 
+def test_export_without_csv_writes_parquet_only_and_replaces_a_csv_export(
+    project: Project,
+) -> None:
+    out = project.root / "exports_parquet_only"
+    assert project.run("export", "--export-dir", str(out)).returncode == 0
+    assert any((out / "csv").iterdir())
+    proc = project.run("export", "--export-dir", str(out), "--no-csv")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().endswith("(Parquet)")
+    assert sorted(p.name for p in out.iterdir()) == ["_manifest.json", "parquet"]
+    tables = json.loads((out / "_manifest.json").read_text())["tables"]
+    assert PROBE_MART in tables and all(set(t) == {"rows", "parquet"} for t in tables.values())
+    for name, table in tables.items():
+        parquet = out / table["parquet"]["path"]
+        assert table["parquet"]["sha256"] == sha256(parquet)
+        assert query(project.published_db, f'select count(*) from marts."{name}"') == [
+            (table["rows"],)
+        ]
+
+
 def test_export_refuses_to_replace_a_folder_it_did_not_write(project: Project) -> None:
     foreign = project.root / "my_documents"
     foreign.mkdir()
