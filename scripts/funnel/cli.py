@@ -779,7 +779,8 @@ def spark_check(work_dir: Path | None, leads: int, seed: int, as_of_date: str | 
 
 @main.command()
 @click.option("--sizes", default="100k,1m", show_default=True,
-              help="Lead counts to measure, e.g. 100k,1m,10m (10m takes long).")
+              help="Lead counts to measure, e.g. 100k,1m,10m (10m takes long); none to "
+                   "time only --demo-runs.")
 @click.option("--runs", default=3, show_default=True, type=click.IntRange(min=1),
               help="Runs per size; the report shows medians.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv",
@@ -797,12 +798,16 @@ def spark_check(work_dir: Path | None, leads: int, seed: int, as_of_date: str | 
               help="After the last run's refreshes, build the same landing files into a "
                    "fresh warehouse and compare every table with the refreshed one (exit 1 "
                    "if any differs).")
+@click.option("--demo-runs", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Also time `funnel demo` (50,000 leads) this many times, each into a "
+                   "fresh folder, for the `make demo` target; with --sizes none, only that.")
 @click.option("--report-only", is_flag=True,
               help="Measure nothing: rewrite the tables of docs/BENCHMARKS.md from "
                    "docs/benchmarks.json and print them, with the targets met or not.")
 @_exit
 def bench(sizes: str, runs: int, fmt: str, work_dir: Path | None, label: str | None,
-          steps: str, days: int, compare_full: bool, report_only: bool) -> int:
+          steps: str, days: int, compare_full: bool, demo_runs: int, report_only: bool,
+          ) -> int:
     """Time and measure the pipeline at several sizes: docs/BENCHMARKS.md, benchmarks.json.
 
     Each step (preflight, build, publish, export, refresh after a 1% drop, and
@@ -825,7 +830,7 @@ def bench(sizes: str, runs: int, fmt: str, work_dir: Path | None, label: str | N
             benchmark.DEFAULT_JSON, label, steps=benchmark.parse_steps(steps),
             command="funnel bench " + " ".join(sys.argv[2:]),
             progress=lambda line: click.echo(line, err=True), days=days,
-            compare_full=compare_full,
+            compare_full=compare_full, demo_runs=demo_runs,
         )
     except benchmark.BenchError as exc:
         click.echo(f"error: {exc}", err=True)

@@ -6,12 +6,14 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 import pytest
 from funnel.bench import (
     DROP_TABLES,
     BenchError,
+    bench_demo,
     compare_with_full_build,
     data_test_fails_sql,
     latest_sizes,
@@ -19,6 +21,7 @@ from funnel.bench import (
     parse_sizes,
     prepare_landing,
     remove_drop,
+    run,
     targets,
     write_drop,
     write_reports,
@@ -192,7 +195,7 @@ def test_targets_are_judged_on_the_rows_shown_at_their_limits() -> None:
     first, second = {"sizes": [one_m]}, {"sizes": [ten_m]}
     judged = {target: (value, met) for target, value, met in
               targets([(first, one_m), (second, ten_m)], [first, second])}
-    assert [met for _, met in judged.values()] == ["yes", "no", "yes", "yes", "yes", "no"]
+    assert [met for _, met in judged.values()] == ["yes", "no", "yes", "yes", "yes", "no", "-"]
     assert judged["10M leads: peak memory <= 8 GB"][0] == "7.91 GB (measurement 2; 1 run(s), not 3)"
     assert judged["1M leads: full build <= 2.0x the compiled SQL run directly"][0] == (
         "2.01x (60.0 / 29.9 s, measurement 1)")
@@ -226,3 +229,49 @@ def test_report_only_rewrites_the_tables_from_the_history_and_appends_nothing(tm
            "1) | no |" in tables
     assert tables in md.read_text()
     assert len(json.loads(history.read_text())["runs"]) == 1
+
+
+# Stands in for `funnel demo`: fails if its folder was not fresh, leaves a file there,
+# and exits with $FAKE_DEMO_EXIT.
+FAKE_DEMO = """
+import os, pathlib, sys
+assert sys.argv[1:4] == ["demo", "--out", str(pathlib.Path.cwd() / "raw")], sys.argv
+assert os.environ["FUNNEL_PUBLISHED_DB"].startswith(str(pathlib.Path.cwd()))
+assert "FUNNEL_LANDING_DIR" not in os.environ
+marker = pathlib.Path("left_by_the_last_run")
+assert not marker.exists(), "the demo folder was not fresh"
+marker.write_text("x")
+sys.exit(int(os.environ.get("FAKE_DEMO_EXIT", "0")))
+"""
+
+
+def test_demo_runs_each_run_in_a_fresh_folder_and_a_failure_names_its_log(
+    tmp_path, monkeypatch,
+) -> None:
+    monkeypatch.setenv("FUNNEL_LANDING_DIR", "/somewhere/else")
+    fake = [sys.executable, "-c", FAKE_DEMO]
+    lines: list[str] = []
+    demo = bench_demo(fake, PROJECT_DIR, tmp_path, 3, lines.append)
+    assert [step["exit_code"] for step in demo["runs"]] == [0, 0, 0]
+    assert set(demo["median"]) == {"wall_s", "cpu_s", "load_1m", "peak_rss_mb"}
+    assert len([line for line in lines if line.startswith("[demo run")]) == 6
+    monkeypatch.setenv("FAKE_DEMO_EXIT", "1")
+    with pytest.raises(BenchError, match=r"funnel demo failed \(exit 1\), run 1; see .*demo\.err"):
+        bench_demo(fake, PROJECT_DIR, tmp_path, 1, lines.append)
+
+
+def test_the_demo_target_is_judged_on_the_latest_demo_measurement() -> None:
+    def demo(*walls: float) -> dict:
+        return {"leads": 50_000, "runs": [{"wall_s": wall} for wall in walls],
+                "median": {"wall_s": sorted(walls)[len(walls) // 2]}}
+
+    older, newer = {"sizes": [], "demo": demo(70.0)}, {"sizes": [], "demo": demo(44.0, 59.9, 61.0)}
+    [*_, (target, value, met)] = targets([], [older, newer], (newer, newer["demo"]))
+    assert target.startswith("`make demo`") and (value, met) == ("59.9 s (measurement 2)", "yes")
+    [*_, (_, value, met)] = targets([], [older], (older, older["demo"]))
+    assert (value, met) == ("70.0 s (measurement 1; 1 run(s), not 3)", "no")
+    [*_, (_, value, met)] = targets([], [older])
+    assert met == "-" and "--demo-runs" in value
+    assert parse_sizes("none") == []
+    with pytest.raises(BenchError, match="nothing to measure"):
+        run([], 1, "csv", None, Path("unused.md"), Path("unused.json"), None)
