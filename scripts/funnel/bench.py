@@ -873,7 +873,7 @@ def markdown(records: list[dict]) -> str:
     if demo is not None:
         record, figures = demo
         median = figures["median"]
-        lines += ["", f"`funnel demo` ({figures['leads']} leads, measurement "
+        lines += ["", f"`funnel demo` ({figures['leads']:,} leads, measurement "
                   f"{measured.index(record) + 1}), as `make demo` runs it once the venv "
                   f"exists: {' / '.join(str(step['wall_s']) for step in figures['runs'])} s "
                   f"wall, median {median['wall_s']} s, CPU {median['cpu_s']} s, peak RSS "
@@ -888,6 +888,8 @@ def markdown(records: list[dict]) -> str:
         *(f"| {target} | {value} | {met} |"
           for target, value, met in targets(rows, measured, demo)),
     ]
+    if not rows:  # only `funnel demo` was measured
+        return "\n".join(lines) + "\n"
     lines += [
         "",
         "Per step: CPU seconds (user + system, less sensitive to other load than the wall "

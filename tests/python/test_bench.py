@@ -275,3 +275,15 @@ def test_the_demo_target_is_judged_on_the_latest_demo_measurement() -> None:
     assert parse_sizes("none") == []
     with pytest.raises(BenchError, match="nothing to measure"):
         run([], 1, "csv", None, Path("unused.md"), Path("unused.json"), None)
+
+
+def test_a_demo_only_measurement_reports_the_demo_and_no_empty_tables() -> None:
+    record = {"started_at": "t", "label": "demo", "runs": 1, "command": "c", "sizes": [],
+              "machine": {"nproc": 2, "cpu_model": "cpu", "memory_gb": 1, "kernel": "k",
+                          "duckdb_threads": 1, "duckdb_memory_limit": "1GB", "versions": {}},
+              "demo": {"leads": 50_000, "runs": [{"wall_s": 41.0}], "median": {
+                  "wall_s": 41.0, "cpu_s": 51.1, "load_1m": 1.0, "peak_rss_mb": 579}}}
+    report = markdown([record])
+    assert "`funnel demo` (50,000 leads, measurement 1)" in report
+    assert "| 41.0 s (measurement 1; 1 run(s), not 3) | yes |" in report
+    assert "Per step" not in report and "slowest nodes" not in report
