@@ -81,7 +81,7 @@ def export(published: Path, export_dir: Path, manifest: Path = MANIFEST, csv: bo
         try:
             tables = {}
             for name in names:
-                tables[name] = _export_table(con, name, tmp, csv)
+                tables[name] = _export_table(con, name, tmp, with_csv=csv)
                 fault_point("export:after_first_table")
             record = {
                 "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -141,7 +141,7 @@ def _marts_in(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 
 def _export_table(con: duckdb.DuckDBPyConnection, name: str, out: Path,
-                  with_csv: bool = True) -> dict:
+                  with_csv: bool) -> dict:
     relation = f"{quote_ident(MARTS_SCHEMA)}.{quote_ident(name)}"
     (out / "parquet").mkdir(parents=True, exist_ok=True)
     parquet, csv = out / "parquet" / f"{name}.parquet", out / "csv" / f"{name}.csv"
