@@ -272,6 +272,39 @@ def test_refresh_runs_data_tests_and_unit_tests_only_when_asked(project: Project
     assert last_run(project)["args"].get("full_refresh", False) is False
 
 
+def lone_model_statements(project: Project, env: dict[str, str] | None = None) -> str:
+    """What dbt ran for int_lead_funnel in a refresh of it alone, from logs/dbt.log."""
+    proc = subprocess.run(
+        project.command("refresh", "--select", "int_lead_funnel", "--no-csv"),
+        cwd=project.root, env={**project.env(), **(env or {})}, capture_output=True,
+        text=True, check=False, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    log = (project.root / "logs" / "dbt.log").read_text()
+    node = "model.lead_funnel.int_lead_funnel"
+    run = log[log.rindex(f"Began running node {node}"):]
+    return run[:run.index(f"Finished running node {node}")]
+
+
+def test_the_model_that_runs_alone_gets_every_core_and_gives_them_back(
+    project: Project,
+) -> None:
+    """int_lead_funnel runs alone (every later node waits for it): its own statement gets
+    the DuckDB threads of both dbt threads, set after the fingerprint hooks that run beside
+    other nodes, and the profile's one thread per query comes back after it."""
+    run = lone_model_statements(project)
+    fingerprints = run.index("int_lead_funnel__lead_fingerprints_next")
+    every_core = run.index("set threads = 2")
+    own_statement = run.index('into "funnel"."intermediate"."int_lead_funnel"', every_core)
+    given_back = run.index("set threads = 1", own_statement)
+    assert fingerprints < every_core < own_statement < given_back
+    assert run.count("set threads") == 2
+    # One dbt thread: the model already has every core dbt gives; nothing to set.
+    alone = lone_model_statements(project, {"FUNNEL_DBT_THREADS": "1"})
+    assert 'into "funnel"."intermediate"."int_lead_funnel"' in alone
+    assert "set threads" not in alone
+
+
 def test_each_run_keeps_node_seconds_for_the_next_order(project: Project) -> None:
     """funnel.schedule orders the next run by these; a partial run updates its own nodes."""
     path = project.root / "target" / "node_seconds.json"

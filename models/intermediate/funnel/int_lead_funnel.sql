@@ -31,6 +31,12 @@
     ],
     pii_salt=true,
 )) }}
+{#- Last of its pre-hooks: the fingerprints run beside other nodes, the
+    model's own query alone (macros/duckdb_threads.sql). -#}
+{{ config(
+    pre_hook=["{{ duckdb_threads_for_a_lone_model() }}"],
+    post_hook=["{{ restore_duckdb_threads() }}"],
+) }}
 
 with
 
