@@ -12,26 +12,29 @@
     while other nodes still run. Nothing on other engines, nor when the
     profile does not limit DuckDB's threads (DuckDB then uses every core). -#}
 {% macro duckdb_threads_for_a_lone_model() -%}
-    {%- set per_query = profile_duckdb_threads() -%}
-    {%- if per_query is not none and per_query * target.threads > per_query %}
-        set threads = {{ per_query * target.threads }}
+    {%- set threads = lone_model_duckdb_threads() -%}
+    {%- if threads is not none %}
+        set threads = {{ threads.alone }}
     {%- endif -%}
 {%- endmacro %}
 
 {#- Post-hook: the profile's DuckDB threads again. -#}
 {% macro restore_duckdb_threads() -%}
-    {%- set per_query = profile_duckdb_threads() -%}
-    {%- if per_query is not none and per_query * target.threads > per_query %}
-        set threads = {{ per_query }}
+    {%- set threads = lone_model_duckdb_threads() -%}
+    {%- if threads is not none %}
+        set threads = {{ threads.per_query }}
     {%- endif -%}
 {%- endmacro %}
 
-{#- The profile's `settings: threads` as a number, or none (another engine,
-    or no limit set). -#}
-{% macro profile_duckdb_threads() -%}
-    {%- if target.type != 'duckdb' -%}
+{#- {'per_query': the profile's `settings: threads`, 'alone': that times
+    dbt's threads}, or none when there is nothing to change: another engine,
+    no limit set, or one dbt thread. -#}
+{% macro lone_model_duckdb_threads() -%}
+    {%- set setting = (target.get('settings') or {}).get('threads') -%}
+    {%- if target.type != 'duckdb' or setting is none -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set threads = (target.get('settings') or {}).get('threads') -%}
-    {{ return(none if threads is none else threads | int) }}
+    {%- set per_query = setting | int -%}
+    {%- set alone = per_query * target.threads -%}
+    {{ return({'per_query': per_query, 'alone': alone} if alone > per_query else none) }}
 {%- endmacro %}
