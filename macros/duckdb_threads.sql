@@ -9,32 +9,18 @@
     sets the profile's value again on the cursor of every node it starts, so
     a node that starts meanwhile (none should) takes the setting back; the
     post-hook restores it too. Put the pre-hook last, after hooks that run
-    while other nodes still run. Nothing on other engines, nor when the
-    profile does not limit DuckDB's threads (DuckDB then uses every core). -#}
-{% macro duckdb_threads_for_a_lone_model() -%}
-    {%- set threads = lone_model_duckdb_threads() -%}
-    {%- if threads is not none %}
-        set threads = {{ threads.alone }}
-    {%- endif -%}
-{%- endmacro %}
+    while other nodes still run. Nothing on other engines, with one dbt
+    thread, or when the profile does not limit DuckDB's threads (DuckDB then
+    uses every core).
 
-{#- Post-hook: the profile's DuckDB threads again. -#}
-{% macro restore_duckdb_threads() -%}
-    {%- set threads = lone_model_duckdb_threads() -%}
-    {%- if threads is not none %}
-        set threads = {{ threads.per_query }}
-    {%- endif -%}
-{%- endmacro %}
-
-{#- {'per_query': the profile's `settings: threads`, 'alone': that times
-    dbt's threads}, or none when there is nothing to change: another engine,
-    no limit set, or one dbt thread. -#}
-{% macro lone_model_duckdb_threads() -%}
+    `alone`: true in the pre-hook (the profile's threads per query times
+    dbt's threads), false in the post-hook (the profile's value again). -#}
+{% macro lone_model_duckdb_threads(alone) -%}
     {%- set setting = (target.get('settings') or {}).get('threads') -%}
-    {%- if target.type != 'duckdb' or setting is none -%}
-        {{ return(none) }}
+    {%- if target.type == 'duckdb' and setting is not none -%}
+        {%- set per_query = setting | int -%}
+        {%- if per_query * target.threads > per_query %}
+        set threads = {{ per_query * target.threads if alone else per_query }}
+        {%- endif -%}
     {%- endif -%}
-    {%- set per_query = setting | int -%}
-    {%- set alone = per_query * target.threads -%}
-    {{ return({'per_query': per_query, 'alone': alone} if alone > per_query else none) }}
 {%- endmacro %}

@@ -34,8 +34,8 @@
 {#- Last of its pre-hooks: the fingerprints run beside other nodes, the
     model's own query alone (macros/duckdb_threads.sql). -#}
 {{ config(
-    pre_hook=["{{ duckdb_threads_for_a_lone_model() }}"],
-    post_hook=["{{ restore_duckdb_threads() }}"],
+    pre_hook=["{{ lone_model_duckdb_threads(alone=true) }}"],
+    post_hook=["{{ lone_model_duckdb_threads(alone=false) }}"],
 ) }}
 
 with
