@@ -65,10 +65,10 @@ class Project:
     def command(self, *args: str) -> list[str]:
         return [sys.executable, "-m", "funnel.cli", *args]
 
-    def run(self, *args: str) -> subprocess.CompletedProcess:
+    def run(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
         return subprocess.run(
-            self.command(*args), cwd=self.root, env=self.env(), capture_output=True,
-            text=True, check=False, timeout=300,
+            self.command(*args), cwd=self.root, env={**self.env(), **(env or {})},
+            capture_output=True, text=True, check=False, timeout=300,
         )
 
     def start(self, *args: str) -> subprocess.Popen:
@@ -274,11 +274,7 @@ def test_refresh_runs_data_tests_and_unit_tests_only_when_asked(project: Project
 
 def lone_model_statements(project: Project, env: dict[str, str] | None = None) -> str:
     """What dbt ran for int_lead_funnel in a refresh of it alone, from logs/dbt.log."""
-    proc = subprocess.run(
-        project.command("refresh", "--select", "int_lead_funnel", "--no-csv"),
-        cwd=project.root, env={**project.env(), **(env or {})}, capture_output=True,
-        text=True, check=False, timeout=300,
-    )
+    proc = project.run("refresh", "--select", "int_lead_funnel", "--no-csv", env=env)
     assert proc.returncode == 0, proc.stderr
     log = (project.root / "logs" / "dbt.log").read_text()
     node = "model.lead_funnel.int_lead_funnel"
