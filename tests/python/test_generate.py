@@ -390,6 +390,62 @@ def test_chunks_continue_ids_and_stay_deterministic(tmp_path: Path, monkeypatch)
     assert sum(summary["truth"]["leads_by_channel"].values()) == 1000
 
 
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_writing_beside_the_simulation_gives_the_same_bytes(tmp_path: Path, monkeypatch, fmt):
+    # chunks of 400 leads: the writer thread has several chunks to keep in order
+    monkeypatch.setattr(gen, "CHUNK_LEADS", 400)
+    inline, beside = tmp_path / "inline", tmp_path / "beside"
+    a = generate(inline, leads=1000, seed=13, dirty=True, fmt=fmt, background_writes=False)
+    b = generate(beside, leads=1000, seed=13, dirty=True, fmt=fmt, background_writes=True)
+    assert a == b
+    assert _file_bytes(inline) == _file_bytes(beside)
+
+
+class _FailingWriter:
+    """A table writer that fails on its second chunk, as a full disk would."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.calls = inner, 0
+
+    def write_table(self, table) -> None:
+        self.calls += 1
+        if self.calls == 2:
+            raise OSError("No space left on device")
+        self.inner.write_table(table)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_a_failed_write_stops_the_generator_with_its_error(tmp_path: Path, monkeypatch):
+    import threading
+
+    monkeypatch.setattr(gen, "CHUNK_LEADS", 200)  # 1,000 leads: five chunks after the first
+    opened = gen._open_writer
+
+    def open_writer(path, table, schema, fmt):
+        writer = opened(path, table, schema, fmt)
+        return _FailingWriter(writer) if table == "activities" else writer
+
+    monkeypatch.setattr(gen, "_open_writer", open_writer)
+    outcome: list[BaseException | None] = []
+
+    def run() -> None:
+        try:
+            generate(tmp_path / "out", leads=1000, seed=13)
+            outcome.append(None)
+        except BaseException as exc:  # the test looks at it
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout=120)
+    assert not worker.is_alive(), "the generator hung after a failed write"
+    assert isinstance(outcome[0], OSError) and "No space left" in str(outcome[0])
+    assert not (tmp_path / "out" / "_generator.json").exists()
+    assert [t.name for t in threading.enumerate() if t.name == "generate-writer"] == []
+
+
 def test_tiny_runs(tmp_path: Path):
     for leads in (1, 2):
         for fmt in ("csv", "parquet"):
