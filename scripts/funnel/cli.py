@@ -303,18 +303,15 @@ def _check_freshness(plan: Plan, log: RunLog, ui: Ui, build: Path) -> None:
 
 
 def _dbt_build(plan: Plan, log: RunLog, ui: Ui, build: Path):
-    from funnel.dbt import run_dbt
+    from funnel.dbt import excluded_resource_types, run_dbt
 
     # A partial build runs only the tests whose every parent is selected, so a
     # cross-model test is not judged on models this run did not rebuild.
     args = ["build"] + (
         ["--select", plan.selector, "--indirect-selection", "cautious"] if plan.selector else []
     )
-    # The flag replaces dbt's DBT_EXCLUDE_RESOURCE_TYPES, so keep what that already excludes.
-    excluded = set(os.environ.get("DBT_EXCLUDE_RESOURCE_TYPES", "").replace(",", " ").split())
-    if not plan.unit_tests:
-        excluded.add("unit_test")
-    for resource_type in sorted(excluded):
+    more = [] if plan.unit_tests else ["unit_test"]
+    for resource_type in excluded_resource_types(os.environ, *more):
         args += ["--exclude-resource-type", resource_type]
     if plan.full_refresh:
         args.append("--full-refresh")

@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +36,14 @@ class DbtResult:
     @property
     def failing_tests(self) -> list[dict]:
         return [f for f in self.failures if str(f["name"]).startswith(("test.", "unit_test."))]
+
+
+def excluded_resource_types(environ: Mapping[str, str], *more: str) -> list[str]:
+    """dbt's DBT_EXCLUDE_RESOURCE_TYPES (space or comma separated) and ``more``, sorted:
+    dbt's --exclude-resource-type flag replaces the variable, so a command that adds a
+    type passes them all."""
+    excluded = set(environ.get("DBT_EXCLUDE_RESOURCE_TYPES", "").replace(",", " ").split())
+    return sorted(excluded.union(more))
 
 
 def run_dbt(

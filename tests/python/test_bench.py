@@ -20,6 +20,7 @@ from funnel.bench import (
     markdown,
     parse_sizes,
     prepare_landing,
+    refresh_command,
     remove_drop,
     run,
     targets,
@@ -161,6 +162,18 @@ def test_compare_full_finds_a_table_the_refreshes_got_wrong(tmp_path, shift: int
         with pytest.raises(BenchError, match=r"failed .* marts\.t other rows: 50 rows"):
             compare_with_full_build(fake, env, tmp_path, tmp_path, "[t]", lines.append)
         assert (tmp_path / "warehouse_full" / "build" / "funnel.duckdb").exists()  # kept
+
+
+def test_a_refresh_without_publish_leaves_out_the_unit_tests_as_funnel_refresh_does() -> None:
+    # a 10M bench skips publish: its refresh is `funnel build --no-publish`, which must
+    # then do the dbt work of `funnel refresh` (no unit tests), not of a full build
+    env = {"DBT_EXCLUDE_RESOURCE_TYPES": "saved_query,exposure", "PATH": "/bin"}
+    argv, child_env = refresh_command(["funnel"], env, publish=False)
+    assert argv == ["funnel", "build", "--no-publish"]
+    assert child_env["DBT_EXCLUDE_RESOURCE_TYPES"] == "exposure saved_query unit_test"
+    assert child_env["PATH"] == "/bin" and env["DBT_EXCLUDE_RESOURCE_TYPES"] == (
+        "saved_query,exposure")
+    assert refresh_command(["funnel"], env, publish=True) == (["funnel", "refresh"], env)
 
 
 def test_a_run_of_fewer_steps_does_not_replace_a_full_row() -> None:
