@@ -608,8 +608,8 @@ def refresh_command(funnel: list[str], env: dict[str, str],
 
 def _refresh(funnel: list[str], env: dict[str, str], project: Path, landing: Path, fmt: str,
              wh: Path, publish: bool, where: str, progress, day: int = 2) -> dict:
-    """Write the drop of ``day``, then refresh: `funnel refresh`, or without publishing
-    (--steps without publish) the same incremental `funnel build --no-publish`."""
+    """Write the drop of ``day``, then refresh with refresh_command (`funnel refresh`, or
+    with --steps lacking publish its dbt work without publish and export)."""
     rows = write_drop(landing, fmt, day=day)
     progress(f"{where} refresh after the day-{day} drop {rows} ...")
     argv, env = refresh_command(funnel, env, publish)
