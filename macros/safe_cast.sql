@@ -1,5 +1,6 @@
 {#- dbt's safe_cast is a plain cast on DuckDB, so one bad value fails the whole
-    model; try_cast returns null instead and the row is flagged or quarantined. -#}
+    model; try_cast returns null instead and the row is flagged or quarantined.
+    Unit test fixtures keep a plain cast (unit_test_fixture_cast.sql). -#}
 {% macro duckdb__safe_cast(field, type) -%}
     try_cast({{ field }} as {{ type }})
 {%- endmacro %}

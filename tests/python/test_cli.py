@@ -4,7 +4,8 @@ The tests share one throw-away copy of the project (its own target/, warehouse
 and exports, so nothing here touches the repository's), run through the copy's
 own `python -m funnel.cli`: with PYTHONPATH=<copy>/scripts, PROJECT_DIR is the
 copy. The copy carries an extra mart (so there is something to export whatever
-marts the project has) and, for one test, a singular test that always fails.
+marts the project has) and, for one test each, a singular test that always fails and
+two unit tests with a mistyped fixture value.
 One full refresh serves every test; the others select a few nodes to stay fast.
 """
 
@@ -334,14 +335,71 @@ def test_unit_tests_pass_whatever_vars_the_team_sets(project: Project) -> None:
     assert set(OTHER_VARS) == set(project_vars), "give a new var another value here"
     assert [name for name, value in OTHER_VARS.items() if value == project_vars[name]] == []
     # `dbt build` runs nothing when only unit tests are selected: `dbt test` does.
-    proc = subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "test", "--select", "resource_type:unit_test",
-         "--vars", json.dumps(OTHER_VARS), "--project-dir", ".", "--profiles-dir", "."],
+    proc = dbt_test(project, "resource_type:unit_test", "--vars", json.dumps(OTHER_VARS))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert node_types(project) == {"unit_test": len(unit_test_names())}
+
+
+def dbt_test(project: Project, select: str, *args: str) -> subprocess.CompletedProcess:
+    """Plain `dbt test --select ...` in the copy, as an analytics engineer runs it."""
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "test", "--select", select, *args,
+         "--project-dir", ".", "--profiles-dir", "."],
         cwd=project.root, env=project.env(), capture_output=True, text=True, check=False,
         timeout=300,
     )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert node_types(project) == {"unit_test": len(unit_test_names())}
+
+
+# int_as_of's latest-timestamp unit test with a closing date mistyped as 2025-01-32,
+# in a given row and in an expected row. Cast with try_cast (dbt's format_row with this
+# project's safe_cast), the first became null and the test passed: the latest timestamp
+# was then 2025-01-08, which it expects.
+MISTYPED_FIXTURES = """
+unit_tests:
+  - name: zz_mistyped_given_value
+    model: int_as_of
+    overrides: {vars: {as_of_date: null}}
+    given:
+      - {input: ref('stg_crm__leads'), rows: [{updated_at: "2025-01-05 00:00:00"}]}
+      - {input: ref('stg_crm__lead_status_changes'), rows: [{changed_at: "2025-01-06"}]}
+      - input: ref('stg_crm__opportunities')
+        rows: [{updated_at: "2025-01-07 00:00:00", closed_at: "2025-01-32 12:00:00"}]
+      - {input: ref('stg_crm__deals'), rows: []}
+      - {input: ref('stg_crm__activities'), rows: [{occurred_at: "2025-01-08 00:00:00"}]}
+    expect:
+      rows: [{as_of_at: "2025-01-08 00:00:00", is_as_of_set: false}]
+  - name: zz_mistyped_expected_value
+    model: int_as_of
+    overrides: {vars: {as_of_date: "2025-01-31"}}
+    given:
+      - {input: ref('stg_crm__leads'), rows: []}
+      - {input: ref('stg_crm__lead_status_changes'), rows: []}
+      - {input: ref('stg_crm__opportunities'), rows: []}
+      - {input: ref('stg_crm__deals'), rows: []}
+      - {input: ref('stg_crm__activities'), rows: []}
+    expect:
+      rows: [{as_of_at: "2025-01-32 00:00:00", is_as_of_set: true}]
+"""
+
+
+def test_a_unit_test_fixture_value_that_does_not_fit_its_column_fails(
+    project: Project,
+) -> None:
+    """Unit test fixtures are cast plainly (macros/unit_test_fixture_cast.sql): a mistyped
+    value stops its unit test with the conversion error naming it, not a silent null."""
+    fixtures = project.root / "models" / "testing" / "_zz_mistyped_fixtures.yml"
+    fixtures.write_text(MISTYPED_FIXTURES)
+    try:
+        proc = dbt_test(project, "unit_test:zz_mistyped_*")
+    finally:
+        fixtures.unlink()
+    results = {r["unique_id"].rsplit(".", 1)[-1]: r for r in last_run(project)["results"]}
+    assert sorted(results) == ["zz_mistyped_expected_value", "zz_mistyped_given_value"]
+    for name, result in results.items():
+        assert result["status"] == "error", (name, result["status"], proc.stdout)
+        assert "Conversion Error" in result["message"], result["message"]
+        assert "2025-01-32" in result["message"], result["message"]
+    assert proc.returncode == 1
 
 
 def unit_test_names() -> list[str]:
