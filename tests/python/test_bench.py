@@ -18,6 +18,7 @@ from funnel.bench import (
     data_test_fails_sql,
     latest_sizes,
     markdown,
+    nearest_1m_build,
     parse_sizes,
     prepare_landing,
     refresh_command,
@@ -214,6 +215,46 @@ def test_targets_are_judged_on_the_rows_shown_at_their_limits() -> None:
         "2.01x (60.0 / 29.9 s, measurement 1)")
     assert judged["10M leads: full build <= 12x the 1M build"][0] == (
         "12.0x (720.0 / 60.0 s, measurements 1 and 2; 1 run(s), not 3)")
+
+
+def test_the_10m_build_is_divided_by_the_1m_build_measured_nearest_in_time() -> None:
+    # this machine's speed changes by the hour: a 1M row measured the next day on a
+    # slower machine must not judge the 10M build of the day before
+    def at(when: str, *sizes: dict) -> dict:
+        return {"started_at": f"2026-12-07T{when}:00+00:00", "sizes": list(sizes)}
+
+    def one_m(build_s: float, runs: int = 3) -> dict:
+        return {**_measured_size(1_000_000, runs, 11.0, build=step(build_s, 3500)),
+                "label": "1M", "landing_mb": 966}
+
+    def step(wall_s: float, peak_rss_mb: int) -> dict:
+        return {"wall_s": wall_s, "cpu_s": wall_s, "peak_rss_mb": peak_rss_mb, "load_1m": 1.0}
+
+    ten_m = {**_measured_size(10_000_000, 1, 130.0, build=step(900.0, 6500)), "label": "10M",
+             "landing_mb": 9687}
+    before, later, ten = at("21:00", one_m(90.0)), at("23:30", one_m(60.0)), at("22:00", ten_m)
+    nextday = {"started_at": "2026-12-08T00:30:00+00:00", "sizes": [one_m(140.0)]}
+    records = [before, ten, later, nextday]
+    # 1 h before, not 1.5 h after
+    assert nearest_1m_build(records, ten) == (before, before["sizes"][0])
+    assert nearest_1m_build([*records, at("23:00", one_m(70.0))], ten)[1]["median"][
+        "build"]["wall_s"] == 70.0  # 1 h each side: the later one
+    both = at("22:30", one_m(75.0, runs=1), ten_m)
+    assert nearest_1m_build([*records, both], both) == (both, both["sizes"][0])  # its own
+    assert nearest_1m_build([ten], ten) is None
+    report = markdown([{**record, "label": None, "runs": 3, "command": "c", "machine": {
+        "nproc": 2, "cpu_model": "x", "memory_gb": 24, "kernel": "k", "duckdb_threads": "1",
+        "duckdb_memory_limit": "6GB", "versions": {}}} for record in records])
+    # the rows shown are the latest (the next day's 1M build of 140 s, 6.4x), the ratio
+    # is taken with the 1M build of 21:00, numbered after the rows shown
+    assert "| 10M leads: full build <= 12x the 1M build | 10.0x (900.0 / 90.0 s, the 1M " \
+           "build nearest in time, measurements 2 and 3; 1 run(s), not 3) | yes |" in report
+    assert "Scaling 1M -> 10M (csv): full build 6.43x the time for 10.00x the leads " \
+           "(measurements 1 and 2, different hours)." in report
+    judged = {target: value for target, value, _ in targets(
+        [(nextday, nextday["sizes"][0]), (ten, ten_m)], [nextday, ten])}
+    assert judged["10M leads: full build <= 12x the 1M build"] == (
+        "6.4x (900.0 / 140.0 s, measurements 1 and 2; 1 run(s), not 3)")  # without it
 
 
 def test_targets_without_their_figures_are_not_judged() -> None:
